@@ -1,0 +1,1 @@
+"""Model backends: each one streams text from a reader (image -> text) or a solver (chat -> text)."""

@@ -1,0 +1,34 @@
+"""The protocol every backend speaks: plain generators of text deltas with a cancel token."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Literal, Protocol, TypedDict
+
+
+class ChatMessage(TypedDict):
+    """One chat turn, as all chat APIs take it."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+# Called before a retry with (attempt number, delay in seconds, reason sentence).
+RetryNotice = Callable[[int, float, str], None]
+
+
+class Reader(Protocol):
+    """Turns an image of a problem into Markdown + LaTeX text, streamed."""
+
+    def read(self, image_png: bytes, prompt: str, cancel: threading.Event) -> Iterator[str]:
+        """Yield the transcription in increments; stop promptly when `cancel` is set."""
+        ...
+
+
+class Solver(Protocol):
+    """Continues a chat with the assistant's reply, streamed."""
+
+    def solve(self, messages: list[ChatMessage], cancel: threading.Event) -> Iterator[str]:
+        """Yield the reply in increments; stop promptly when `cancel` is set."""
+        ...

@@ -1,0 +1,42 @@
+"""Errors the user can read: one clear sentence each, mapped to the CLI's exit codes."""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    """An error whose message is a sentence fit to show the user."""
+
+    exit_code = 1
+
+
+class UsageError(AppError):
+    """The command line or request was malformed."""
+
+    exit_code = 2
+
+
+class ImageError(AppError):
+    """The image cannot be used (not an image, corrupt, too large...)."""
+
+    exit_code = 3
+
+
+class ConfigError(AppError):
+    """Configuration or authentication problem: missing or invalid key, unknown model."""
+
+    exit_code = 4
+
+
+class BackendError(AppError):
+    """The backend or the network failed."""
+
+    exit_code = 5
+
+
+class Cancelled(AppError):
+    """The user stopped the work."""
+
+    exit_code = 130
+
+    def __init__(self, message: str = "Stopped.") -> None:
+        super().__init__(message)

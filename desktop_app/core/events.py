@@ -1,0 +1,88 @@
+"""The typed events the pipeline yields; the GUI and the CLI are two consumers of them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Stage = Literal["read", "solve"]
+Check = Literal["verified", "contradicted", "unchecked"]
+
+
+@dataclass(frozen=True)
+class StageStarted:
+    """A stage began; `model` names what runs it."""
+
+    stage: Stage
+    model: str
+
+
+@dataclass(frozen=True)
+class TranscriptDelta:
+    """More of the reader's transcription."""
+
+    delta: str
+
+
+@dataclass(frozen=True)
+class AnswerDelta:
+    """More of the solver's answer."""
+
+    delta: str
+
+
+@dataclass(frozen=True)
+class Retrying:
+    """The backend was throttled or busy before the first token; it waits and tries again."""
+
+    attempt: int
+    delay: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class FinalAnswer:
+    """The final boxed answer, extracted from the solution."""
+
+    answer: str
+    check: Check = "unchecked"
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The run ended normally (conversation_id is None when nothing was saved)."""
+
+    conversation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Failed:
+    """The run ended with an error; what streamed before it is kept by the consumer."""
+
+    message: str
+    exit_code: int
+    stage: Stage | None = None
+
+
+Event = StageStarted | TranscriptDelta | AnswerDelta | Retrying | FinalAnswer | Finished | Failed
+
+
+def to_json(event: Event) -> dict[str, Any] | None:
+    """The event as the contract's `solve --json` object, or None if it has no JSON form."""
+    if isinstance(event, TranscriptDelta):
+        return {"type": "transcript", "delta": event.delta}
+    if isinstance(event, AnswerDelta):
+        return {"type": "answer", "delta": event.delta}
+    if isinstance(event, FinalAnswer):
+        return {"type": "final", "answer": event.answer, "check": event.check}
+    if isinstance(event, Finished):
+        if event.conversation_id is None:
+            return None
+        return {"type": "done", "conversation_id": event.conversation_id}
+    if isinstance(event, Failed):
+        return {"type": "error", "message": event.message, "exit_code": event.exit_code}
+    if isinstance(event, StageStarted):
+        return {"type": "stage", **asdict(event)}
+    if isinstance(event, Retrying):
+        return {"type": "retrying", **asdict(event)}
+    return None
