@@ -10,6 +10,15 @@ Check = Literal["verified", "contradicted", "unchecked"]
 
 
 @dataclass(frozen=True)
+class ImageReady:
+    """The image was decoded and normalised; `png` is what the reader will see."""
+
+    png: bytes
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class StageStarted:
     """A stage began; `model` names what runs it."""
 
@@ -64,7 +73,16 @@ class Failed:
     stage: Stage | None = None
 
 
-Event = StageStarted | TranscriptDelta | AnswerDelta | Retrying | FinalAnswer | Finished | Failed
+Event = (
+    ImageReady
+    | StageStarted
+    | TranscriptDelta
+    | AnswerDelta
+    | Retrying
+    | FinalAnswer
+    | Finished
+    | Failed
+)
 
 
 def to_json(event: Event) -> dict[str, Any] | None:

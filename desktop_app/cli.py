@@ -1,0 +1,109 @@
+"""The `qwen-math` command: opens the window, or solves headless and streams to stdout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from desktop_app import __version__
+from desktop_app.core.errors import AppError, UsageError
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one sentence and the contract's exit code 2."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"qwen-math: {message[:1].upper()}{message[1:]}.\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, per the public contract."""
+    parser = _Parser(prog="qwen-math", description="Snip a math problem, get a solution.")
+    parser.add_argument("--version", action="version", version=f"qwen-math {__version__}")
+    parser.add_argument("--debug", action="store_true", help="log details and show tracebacks")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    solve = commands.add_parser("solve", help="read and solve a problem headless")
+    solve.add_argument("image", nargs="?", help="image file, or - to read image bytes on stdin")
+    solve.add_argument("--question", default="", help="question about the image, or the problem")
+    solve.add_argument("--backend", choices=["cloud", "local", "openai"], default=None)
+    solve.add_argument("--reader", choices=["cloud", "local", "openai"], default=None)
+    solve.add_argument("--solver", choices=["cloud", "local", "openai"], default=None)
+    solve.add_argument("--reader-model", metavar="NAME|PATH")
+    solve.add_argument("--solver-model", metavar="NAME|PATH")
+    solve.add_argument("--base-url", metavar="URL")
+    solve.add_argument("--region", metavar="X,Y,W,H", dest="screen_region")
+    solve.add_argument("--mode", choices=["cot", "tir"], default=None)
+    solve.add_argument("--json", action="store_true", help="one JSON event per line")
+    solve.add_argument("--no-history", action="store_true", help="do not save this problem")
+    solve.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `qwen-math` and `python -m desktop_app`."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.command == "solve":
+        return _run_solve(args)
+    from desktop_app.app import run_gui
+
+    return run_gui()
+
+
+def _run_solve(args: argparse.Namespace) -> int:
+    from desktop_app.headless import solve_headless
+
+    try:
+        return solve_headless(args, sys.stdout, sys.stderr)
+    except AppError as exc:
+        return _report(exc, args)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: one sentence, the traceback only with --debug
+        if args.debug:
+            raise
+        sys.stderr.write(
+            f"qwen-math: Unexpected error ({type(exc).__name__}); rerun with --debug.\n"
+        )
+        return 1
+
+
+def _report(exc: AppError, args: argparse.Namespace) -> int:
+    if getattr(args, "json", False):
+        _emit_json(sys.stdout, {"type": "error", "message": str(exc), "exit_code": exc.exit_code})
+    sys.stderr.write(f"qwen-math: {exc}\n")
+    return exc.exit_code
+
+
+def _emit_json(out: TextIO, obj: dict[str, Any]) -> None:
+    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def interruptible(cancel: threading.Event) -> None:
+    """Make Ctrl-C set `cancel` so the stream stops cleanly and the partial answer is printed."""
+
+    def handler(signum: int, frame: object) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, handler)
+
+
+__all__ = ["EXIT_USAGE", "UsageError", "build_parser", "interruptible", "main"]

@@ -1,0 +1,147 @@
+"""`qwen-math solve`: build a request from the command line and print the pipeline's events."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from pathlib import Path
+from typing import Any, TextIO
+
+from desktop_app.core.backends.registry import build_backends
+from desktop_app.core.errors import ImageError, UsageError
+from desktop_app.core.events import (
+    AnswerDelta,
+    Event,
+    Failed,
+    FinalAnswer,
+    Retrying,
+    StageStarted,
+    TranscriptDelta,
+    to_json,
+)
+from desktop_app.core.paths import app_dirs
+from desktop_app.core.pipeline import SolveRequest, run_pipeline
+from desktop_app.core.settings import load_settings
+
+EXIT_INTERRUPTED = 130
+
+
+def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run one solve for the parsed `args`; returns the contract's exit code."""
+    _refuse_unavailable(args)
+    image = _read_image(args.image)
+    if image is None and not args.question.strip():
+        raise UsageError("Give an image file, - for stdin, or --question with the problem text.")
+    settings = load_settings(app_dirs().settings_file)
+    printer = _Printer(out, err, as_json=args.json)
+    backends = build_backends(
+        settings,
+        reader_model=args.reader_model,
+        solver_model=args.solver_model,
+        on_retry=lambda attempt, delay, reason: printer.show(Retrying(attempt, delay, reason)),
+    )
+    request = SolveRequest(
+        image=image, question=args.question, mode=args.mode or settings.solve.mode
+    )
+    cancel = threading.Event()
+    from desktop_app.cli import interruptible
+
+    interruptible(cancel)
+    code = 0
+    for event in run_pipeline(request, backends, cancel):
+        printer.show(event)
+        if isinstance(event, Failed):
+            code = event.exit_code
+    printer.close()
+    return code
+
+
+def _refuse_unavailable(args: argparse.Namespace) -> None:
+    for option in ("backend", "reader", "solver"):
+        value = getattr(args, option)
+        if value not in (None, "cloud"):
+            raise UsageError(f"The {value} backend is not available in this version; use cloud.")
+    if args.screen_region:
+        raise UsageError("Screen capture with --region is not available in this version.")
+    if args.mode == "tir":
+        raise UsageError("TIR mode is not available in this version; use --mode cot.")
+
+
+def _read_image(source: str | None) -> bytes | None:
+    if source is None:
+        return None
+    if source == "-":
+        data = sys.stdin.buffer.read()
+        if not data:
+            raise ImageError("No image bytes arrived on standard input.")
+        return data
+    path = Path(source)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ImageError(f"The image file {path.name} does not exist.") from None
+    except IsADirectoryError:
+        raise ImageError(f"{path.name} is a folder, not an image file.") from None
+    except OSError as exc:
+        raise ImageError(
+            f"The image file {path.name} could not be read ({exc.strerror})."
+        ) from None
+
+
+class _Printer:
+    """Prints events as they happen: readable text, or one JSON object per line."""
+
+    def __init__(self, out: TextIO, err: TextIO, *, as_json: bool) -> None:
+        self._out, self._err, self._json = out, err, as_json
+        self._section: str | None = None
+        self._at_line_start = True
+
+    def show(self, event: Event) -> None:
+        if self._json:
+            obj = to_json(event)
+            if obj is not None and obj["type"] not in ("stage", "retrying"):
+                self._write_json(obj)
+            if isinstance(event, Failed):
+                self._err.write(f"qwen-math: {event.message}\n")
+            return
+        if isinstance(event, StageStarted):
+            self._heading("Transcript" if event.stage == "read" else "Solution")
+        elif isinstance(event, TranscriptDelta | AnswerDelta):
+            self._text(event.delta)
+        elif isinstance(event, FinalAnswer):
+            self._heading("Final answer")
+            self._text(event.answer)
+        elif isinstance(event, Retrying):
+            self._err.write(f"qwen-math: {event.reason} Retrying in {event.delay:.0f} s.\n")
+        elif isinstance(event, Failed):
+            self._end_line()
+            self._err.write(f"qwen-math: {event.message}\n")
+
+    def close(self) -> None:
+        self._end_line()
+
+    def _heading(self, title: str) -> None:
+        self._end_line()
+        if self._section is not None:
+            self._out.write("\n")
+        self._out.write(f"## {title}\n\n")
+        self._section = title
+        self._out.flush()
+
+    def _text(self, text: str) -> None:
+        self._out.write(text)
+        self._out.flush()
+        if text:
+            self._at_line_start = text.endswith("\n")
+
+    def _end_line(self) -> None:
+        if not self._at_line_start:
+            self._out.write("\n")
+            self._at_line_start = True
+        self._out.flush()
+
+    def _write_json(self, obj: dict[str, Any]) -> None:
+        self._out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        self._out.flush()
