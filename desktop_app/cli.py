@@ -57,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if not args.debug:
+        # the SDK logs a full traceback for every network failure; we report one sentence
+        logging.getLogger("dashscope").setLevel(logging.CRITICAL)
     if args.command == "solve":
         return _run_solve(args)
     from desktop_app.app import run_gui

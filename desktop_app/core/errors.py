@@ -40,3 +40,15 @@ class Cancelled(AppError):
 
     def __init__(self, message: str = "Stopped.") -> None:
         super().__init__(message)
+
+
+class StreamInterrupted(BackendError):
+    """The connection dropped after part of the answer arrived; the caller keeps that part."""
+
+    def __init__(
+        self,
+        message: str = (
+            "The connection to DashScope dropped mid-answer; the partial answer was kept."
+        ),
+    ) -> None:
+        super().__init__(message)

@@ -1,1 +1,1 @@
-"""Model backends: each one streams text from a reader (image -> text) or a solver (chat -> text)."""
+"""Model backends: a reader (image -> text) and a solver (chat -> text), both streamed."""

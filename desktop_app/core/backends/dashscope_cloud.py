@@ -1,0 +1,302 @@
+"""DashScope cloud backend: Qwen-VL reads the image, Qwen2.5-Math solves, both streamed."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import email.utils
+import importlib
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from desktop_app.core.backends.base import ChatMessage, RetryNotice
+from desktop_app.core.errors import (
+    AppError,
+    BackendError,
+    Cancelled,
+    ConfigError,
+    StreamInterrupted,
+)
+
+BASE_URLS = {
+    "beijing": "https://dashscope.aliyuncs.com/api/v1",
+    "international": "https://dashscope-intl.aliyuncs.com/api/v1",
+}
+BASE_URL_ENV = "DASHSCOPE_HTTP_BASE_URL"
+DEFAULT_READER_MODEL = "qwen-vl-max-latest"
+DEFAULT_SOLVER_MODEL = "qwen2.5-math-72b-instruct"
+_RETRY_STATUSES = frozenset({500, 502, 503, 504})
+_RETRY_CODES = frozenset({"InternalError", "ServiceUnavailable", "RequestTimeOut"})
+_CANCEL_POLL_S = 0.05  # how soon a cancel cuts a read that is blocked on the network
+
+
+class _Retry(Exception):
+    """A failure before the first token that deserves another try."""
+
+    def __init__(self, reason: str, final: BackendError, retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason, self.final, self.retry_after = reason, final, retry_after
+
+
+class DashScopeBackend:
+    """Reader and solver on Alibaba DashScope; the key goes with each call, never into globals."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        region: str = "beijing",
+        reader_model: str = DEFAULT_READER_MODEL,
+        solver_model: str = DEFAULT_SOLVER_MODEL,
+        request_timeout: float = 120.0,
+        max_retries: int = 3,
+        retry_base_delay: float = 1.0,
+        retry_max_delay: float = 30.0,
+        on_retry: RetryNotice | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        """`sleep` replaces the backoff wait (tests); by default the wait ends on cancel."""
+        if region not in BASE_URLS:
+            raise ConfigError(f"Unknown DashScope region {region!r}: use beijing or international.")
+        self._api_key = api_key
+        self.region = region
+        self.reader_model = reader_model
+        self.solver_model = solver_model
+        self.request_timeout = request_timeout
+        self.max_retries = max_retries
+        self.retry_base_delay = retry_base_delay
+        self.retry_max_delay = retry_max_delay
+        self._on_retry = on_retry
+        self._sleep = sleep
+
+    def __repr__(self) -> str:
+        """A repr without the key, so logging the backend never leaks it."""
+        return (
+            f"DashScopeBackend(region={self.region!r}, reader_model={self.reader_model!r}, "
+            f"solver_model={self.solver_model!r})"
+        )
+
+    @property
+    def base_url(self) -> str:
+        """DASHSCOPE_HTTP_BASE_URL when set (read at each call), else the region's API root."""
+        return os.environ.get(BASE_URL_ENV, "").strip() or BASE_URLS[self.region]
+
+    def read(self, image_png: bytes, prompt: str, cancel: threading.Event) -> Iterator[str]:
+        """Yield the reader model's transcription of a PNG image as it streams."""
+        image = "data:image/png;base64," + base64.b64encode(image_png).decode("ascii")
+        messages = [{"role": "user", "content": [{"image": image}, {"text": prompt}]}]
+        yield from self._stream("multimodal", self.reader_model, messages, cancel)
+
+    def solve(self, messages: list[ChatMessage], cancel: threading.Event) -> Iterator[str]:
+        """Yield the solver model's reply to the chat as it streams."""
+        plain = [{"role": m["role"], "content": m["content"]} for m in messages]
+        yield from self._stream("text", self.solver_model, plain, cancel)
+
+    def _stream(
+        self, kind: str, model: str, messages: list[Any], cancel: threading.Event
+    ) -> Iterator[str]:
+        """Run a call, retrying throttling, server and network failures before the first token."""
+        if not self._api_key:
+            raise ConfigError(
+                "No DashScope API key is set: put it in DASHSCOPE_API_KEY or enter it in the app."
+            )
+        attempt = 0
+        while True:
+            if cancel.is_set():
+                raise Cancelled()
+            try:
+                yield from self._attempt(kind, model, messages, cancel)
+                return
+            except _Retry as retry:
+                backoff = min(self.retry_max_delay, self.retry_base_delay * 2**attempt)
+                delay = backoff if retry.retry_after is None else retry.retry_after
+                # A server asking for a longer wait than we would block for is a failure now.
+                if attempt >= self.max_retries or delay > self.retry_max_delay:
+                    raise retry.final from None
+                attempt += 1
+                if self._on_retry is not None:
+                    self._on_retry(attempt, delay, retry.reason)
+                self._wait(delay, cancel)
+
+    def _attempt(
+        self, kind: str, model: str, messages: list[Any], cancel: threading.Event
+    ) -> Iterator[str]:
+        """One request; raises _Retry only for a retryable failure before the first token."""
+        import requests
+
+        sdk: Any = importlib.import_module("dashscope")  # lazy: the SDK takes seconds to import
+        api = sdk.Generation if kind == "text" else sdk.MultiModalConversation
+        extra = {"result_format": "message"} if kind == "text" else {}
+        # The SDK never hands out its requests.Response; our own session's hook captures it so
+        # a cancel can cut its socket and the connection is closed when we stop reading.
+        responses: list[Any] = []
+        session = requests.Session()
+        session.hooks["response"].append(lambda r, *args, **kwargs: responses.append(r))
+        done = threading.Event()
+        watcher = threading.Thread(
+            target=_cut_on_cancel, args=(cancel, done, responses), name="dashscope-cancel"
+        )
+        watcher.daemon = True
+        watcher.start()
+        started = False
+        stream: Any = None
+        try:
+            # base_address per call: the SDK's module global is read once, at its import.
+            stream = api.call(
+                model=model,
+                messages=messages,
+                api_key=self._api_key,
+                stream=True,
+                incremental_output=True,
+                base_address=self.base_url,
+                request_timeout=self.request_timeout,
+                session=session,
+                **extra,
+            )
+            for rsp in stream:
+                if cancel.is_set():
+                    raise Cancelled()
+                if rsp.status_code != 200:
+                    raise self._error(rsp, model, started)
+                delta = _delta(rsp.output)
+                if delta:
+                    started = True
+                    yield delta
+            if cancel.is_set():  # the cut socket may end the stream without an error
+                raise Cancelled()
+        except requests.RequestException as exc:
+            if cancel.is_set():
+                raise Cancelled() from None
+            if started:
+                raise StreamInterrupted() from exc
+            host = urlsplit(self.base_url).netloc
+            final = BackendError(
+                f"Could not reach DashScope at {host}; check the network connection and retry."
+            )
+            raise _Retry(f"Could not reach DashScope at {host}.", final) from exc
+        except (AppError, _Retry):
+            raise
+        except Exception as exc:  # the SDK's own exceptions (invalid input, bad JSON, ...)
+            if cancel.is_set():
+                raise Cancelled() from None
+            raise BackendError(f"The DashScope SDK failed ({type(exc).__name__}).") from exc
+        finally:
+            done.set()
+            if stream is not None:
+                stream.close()
+            for response in responses:
+                response.close()
+            session.close()
+            watcher.join()
+
+    def _error(self, rsp: Any, model: str, started: bool) -> Exception:
+        """The exception for an error reply; errors inside a stream all arrive as status 400."""
+        status = int(rsp.status_code)
+        code = str(rsp.code or "")
+        message = str(rsp.message or "")
+        low = message.lower()
+        if status == 401 or code == "InvalidApiKey":
+            return ConfigError(
+                "DashScope rejected the API key: check it in the app or in DASHSCOPE_API_KEY."
+            )
+        if code == "Arrearage":
+            return ConfigError(
+                "DashScope refused the request because the Alibaba Cloud account has an "
+                "overdue payment; settle it in the console."
+            )
+        if code in ("ModelNotFound", "model_not_found") or status == 404 or "model not" in low:
+            return ConfigError(
+                f"DashScope has no model named {model!r} here: check the model name and region."
+            )
+        if status == 403 or code.startswith("AccessDenied") or code == "Model.AccessDenied":
+            return ConfigError(
+                f"DashScope denied access to the model {model!r}: make sure your account has "
+                "enabled it in this region."
+            )
+        if code in ("DataInspectionFailed", "data_inspection_failed"):
+            return BackendError(
+                "DashScope's content inspection refused this content, so it was not answered."
+            )
+        what = code if code and code != "Unknown" else f"HTTP {status}"
+        if status == 429 or code.startswith("Throttling"):
+            reason = f"DashScope is rate-limiting requests ({what})."
+            final = BackendError(
+                "DashScope is still rate-limiting requests; try again in a minute."
+            )
+        elif status in _RETRY_STATUSES or code in _RETRY_CODES:
+            reason = f"DashScope is busy or failing ({what})."
+            final = BackendError(f"DashScope kept failing ({what}); try again later.")
+        elif code and code != "Unknown" and message:
+            return BackendError(
+                f"DashScope rejected the request ({code}: {self._detail(message)})."
+            )
+        else:
+            return BackendError(f"DashScope returned an error ({what}).")
+        if started:
+            return final
+        # The SDK keeps the HTTP response headers on each response, so Retry-After is readable.
+        return _Retry(reason, final, _retry_after(getattr(rsp, "headers", None)))
+
+    def _detail(self, message: str) -> str:
+        """The service's message, trimmed, on one line, and with the key masked in any case."""
+        text = re.sub(r"\s+", " ", message).strip().rstrip(".")
+        if self._api_key:
+            text = text.replace(self._api_key, "***")
+        return text[:200]
+
+    def _wait(self, delay: float, cancel: threading.Event) -> None:
+        """Back off before a retry; the default wait ends at once when the user cancels."""
+        if self._sleep is not None:
+            self._sleep(delay)
+        else:
+            cancel.wait(delay)
+        if cancel.is_set():
+            raise Cancelled()
+
+
+def _delta(output: Any) -> str:
+    """The text of one incremental chunk: a string (text models) or [{"text": ...}] (VL)."""
+    if not output:
+        return ""
+    choices = output.get("choices") or []
+    if not choices:
+        return str(output.get("text") or "")
+    content = (choices[0].get("message") or {}).get("content")
+    if isinstance(content, list):
+        return "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return content if isinstance(content, str) else ""
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Seconds asked for by a Retry-After header (seconds or an HTTP date), if any."""
+    value = next(
+        (str(v) for k, v in dict(headers or {}).items() if str(k).lower() == "retry-after"), None
+    )
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _cut_on_cancel(cancel: threading.Event, done: threading.Event, responses: list[Any]) -> None:
+    """Shut the socket of a response being read when cancel is set, so the read returns now."""
+    cut = 0
+    while not done.wait(_CANCEL_POLL_S):
+        if cancel.is_set():
+            for response in responses[cut:]:
+                # urllib3 >= 2.3 supports this from another thread; older ones just wait.
+                with contextlib.suppress(Exception):
+                    response.raw.shutdown()
+            cut = len(responses)

@@ -1,0 +1,173 @@
+"""`qwen-math solve` end to end: the real CLI process, the real SDK, a fake DashScope."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import ROOT, TEST_KEY, run_cli
+from tests.fakes.dashscope_server import FakeDashScope
+
+ANSWER = "We have $x + 1 = 3$, so\n\n$$x = 2.$$\n\nThe answer is $\\boxed{2}$."
+TRANSCRIPT = "Solve $x + 1 = 3$ for $x$."
+
+
+def one_sentence(stderr: bytes) -> str:
+    """The error sentence: the last stderr line (earlier lines may be retry notices)."""
+    text = stderr.decode().strip()
+    assert "Traceback" not in text
+    *notices, last = text.splitlines()
+    assert all("Retrying in" in line for line in notices), text
+    assert last.endswith(".")
+    return last
+
+
+def test_solve_image_streams_transcript_and_answer(
+    dashscope: FakeDashScope, cli_env: dict[str, str], problem_png: Path
+) -> None:
+    """GIVEN an image WHEN solved THEN stdout holds the transcript, the solution and the answer."""
+    dashscope.script_text(TRANSCRIPT, endpoint="multimodal")
+    dashscope.script_text(ANSWER, endpoint="text")
+    result = run_cli(["solve", str(problem_png)], cli_env)
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr
+    assert TRANSCRIPT in out
+    assert ANSWER in out
+    assert out.index("## Transcript") < out.index(TRANSCRIPT) < out.index("## Solution")
+    assert out.rstrip().endswith("## Final answer\n\n2")
+    read, solve = dashscope.requests
+    assert read.model == "qwen-vl-max-latest"
+    assert read.content_parts("image")[0].startswith("data:image/png;base64,")
+    assert read.incremental_output
+    assert solve.model == "qwen2.5-math-72b-instruct"
+    assert solve.messages[-1]["content"] == TRANSCRIPT
+
+
+def test_json_events_follow_the_contract(
+    dashscope: FakeDashScope, cli_env: dict[str, str], problem_png: Path
+) -> None:
+    """GIVEN --json THEN every line is one contract event and the deltas rebuild the texts."""
+    dashscope.script_text(TRANSCRIPT, endpoint="multimodal")
+    dashscope.script_text(ANSWER, endpoint="text")
+    result = run_cli(["solve", str(problem_png), "--json", "--no-history"], cli_env)
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert {e["type"] for e in events} <= {"transcript", "answer", "final", "done"}
+    assert "".join(e["delta"] for e in events if e["type"] == "transcript") == TRANSCRIPT
+    assert "".join(e["delta"] for e in events if e["type"] == "answer") == ANSWER
+    assert len([e for e in events if e["type"] == "answer"]) > 3  # streamed, not one blob
+    assert events[-1] == {"type": "final", "answer": "2", "check": "unchecked"}
+
+
+def test_image_on_stdin(
+    dashscope: FakeDashScope, cli_env: dict[str, str], problem_png: Path
+) -> None:
+    """GIVEN `-` THEN the image bytes are read from standard input."""
+    result = run_cli(["solve", "-", "--json"], cli_env, stdin=problem_png.read_bytes())
+    assert result.returncode == 0, result.stderr
+    assert dashscope.requests[0].endpoint == "multimodal"
+
+
+def test_text_only_question_never_calls_the_reader(
+    dashscope: FakeDashScope, cli_env: dict[str, str]
+) -> None:
+    """GIVEN --question and no image THEN only the solver runs, on the question itself."""
+    dashscope.script_text("$\\boxed{4}$", endpoint="text")
+    result = run_cli(["solve", "--question", "What is 2+2?"], cli_env)
+    assert result.returncode == 0, result.stderr
+    assert [r.endpoint for r in dashscope.requests] == ["text"]
+    assert dashscope.requests[0].messages[-1]["content"] == "What is 2+2?"
+
+
+@pytest.mark.parametrize(
+    ("setup", "code", "fragment"),
+    [
+        (lambda s: s.script_error(401, "InvalidApiKey"), 4, "key"),
+        (lambda s: s.script_stream_error("DataInspectionFailed"), 5, "inspection"),
+        (lambda s: [s.script_error(500, "InternalError") for _ in range(4)], 5, "DashScope"),
+    ],
+    ids=["invalid-key", "content-refused", "server-error"],
+)
+def test_backend_failures_are_one_sentence_and_an_exit_code(
+    dashscope: FakeDashScope,
+    cli_env: dict[str, str],
+    setup: object,
+    code: int,
+    fragment: str,
+) -> None:
+    """GIVEN a failing service THEN the exit code follows the contract and stderr is a sentence."""
+    setup(dashscope)  # type: ignore[operator]
+    result = run_cli(["solve", "--question", "1+1"], cli_env, timeout=120)
+    assert result.returncode == code
+    assert fragment.lower() in one_sentence(result.stderr).lower()
+    assert TEST_KEY not in (result.stdout + result.stderr).decode()
+
+
+def test_missing_key_exit_code_4(cli_env: dict[str, str]) -> None:
+    """GIVEN no key anywhere THEN exit 4 and the sentence says where to put one."""
+    del cli_env["DASHSCOPE_API_KEY"]
+    result = run_cli(["solve", "--question", "1+1"], cli_env)
+    assert result.returncode == 4
+    assert "DASHSCOPE_API_KEY" in one_sentence(result.stderr)
+
+
+def test_corrupt_image_exit_code_3(cli_env: dict[str, str], tmp_path: Path) -> None:
+    """GIVEN a file that is not an image THEN exit 3 with one sentence, no backend call."""
+    bad = tmp_path / "notes.png"
+    bad.write_bytes(b"these are not pixels")
+    result = run_cli(["solve", str(bad)], cli_env)
+    assert result.returncode == 3
+    one_sentence(result.stderr)
+
+
+def test_usage_errors_exit_code_2(cli_env: dict[str, str]) -> None:
+    """GIVEN nothing to solve, or a bad option THEN exit 2."""
+    assert run_cli(["solve"], cli_env).returncode == 2
+    assert run_cli(["solve", "--mode", "banana"], cli_env).returncode == 2
+
+
+def test_dropped_stream_keeps_the_partial_answer(
+    dashscope: FakeDashScope, cli_env: dict[str, str]
+) -> None:
+    """GIVEN a connection dropped mid-answer THEN the partial answer is printed and exit is 5."""
+    dashscope.script_drop_after(["First step: ", "$x=1$", " and then"], endpoint="text")
+    result = run_cli(["solve", "--question", "q", "--json"], cli_env)
+    assert result.returncode == 5
+    events = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    answer = "".join(e["delta"] for e in events if e["type"] == "answer")
+    assert answer == "First step: $x=1$ and then"
+    assert events[-1]["type"] == "error"
+    assert events[-1]["exit_code"] == 5
+    assert "partial" in events[-1]["message"]
+
+
+def test_streams_as_tokens_arrive_and_ctrl_c_stops_with_130(
+    dashscope: FakeDashScope, cli_env: dict[str, str]
+) -> None:
+    """GIVEN a slow stream THEN deltas print before it ends, and SIGINT exits 130 promptly."""
+    chunks = [f"step {i}. " for i in range(40)]
+    dashscope.script_text(chunks=chunks, delay=0.1, endpoint="text")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desktop_app", "solve", "--question", "q", "--json"],
+        cwd=ROOT,
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    first = json.loads(proc.stdout.readline())
+    assert first == {"type": "answer", "delta": "step 0. "}  # arrived while the stream runs
+    proc.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    out, err = proc.communicate(timeout=10)
+    assert time.monotonic() - started < 2.0
+    assert proc.returncode == 130
+    events = [json.loads(line) for line in out.decode().splitlines()]
+    assert events[-1]["exit_code"] == 130
+    assert len(chunks) > len(events)  # it really stopped early
