@@ -165,7 +165,7 @@ def test_streams_as_tokens_arrive_and_ctrl_c_stops_with_130(
     assert first == {"type": "answer", "delta": "step 0. "}  # arrived while the stream runs
     proc.send_signal(signal.SIGINT)
     started = time.monotonic()
-    out, err = proc.communicate(timeout=10)
+    out, _ = proc.communicate(timeout=10)
     assert time.monotonic() - started < 2.0
     assert proc.returncode == 130
     events = [json.loads(line) for line in out.decode().splitlines()]
