@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--json", action="store_true", help="one JSON event per line")
     solve.add_argument("--no-history", action="store_true", help="do not save this problem")
     solve.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    from desktop_app.history_cli import add_history_parser
+
+    add_history_parser(commands)
     return parser
 
 
@@ -62,6 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("dashscope").setLevel(logging.CRITICAL)
     if args.command == "solve":
         return _run_solve(args)
+    if args.command == "history":
+        from desktop_app.history_cli import run_history
+
+        try:
+            return run_history(args, sys.stdout, sys.stderr)
+        except AppError as exc:
+            return _report(exc, args)
     from desktop_app.app import run_gui
 
     return run_gui()

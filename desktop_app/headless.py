@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from desktop_app.core.backends.registry import build_backends
-from desktop_app.core.errors import ImageError, UsageError
+from desktop_app.core.errors import ConfigError, ImageError, UsageError
 from desktop_app.core.events import (
     AnswerDelta,
     Event,
@@ -21,6 +21,8 @@ from desktop_app.core.events import (
     TranscriptDelta,
     to_json,
 )
+from desktop_app.core.history.recorder import record
+from desktop_app.core.history.store import HistoryStore, default_store_path
 from desktop_app.core.paths import app_dirs
 from desktop_app.core.pipeline import SolveRequest, run_pipeline
 from desktop_app.core.settings import load_settings
@@ -50,12 +52,29 @@ def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     interruptible(cancel)
     code = 0
-    for event in run_pipeline(request, backends, cancel):
-        printer.show(event)
-        if isinstance(event, Failed):
-            code = event.exit_code
-    printer.close()
+    events = run_pipeline(request, backends, cancel)
+    store = None if args.no_history else _open_history(err)
+    if store is not None:
+        events = record(events, store, question=request.question, reads_image=image is not None)
+    try:
+        for event in events:
+            printer.show(event)
+            if isinstance(event, Failed):
+                code = event.exit_code
+    finally:
+        printer.close()
+        if store is not None:
+            store.close()
     return code
+
+
+def _open_history(err: TextIO) -> HistoryStore | None:
+    """The history store, or None (with a warning) when it cannot be used: solving goes on."""
+    try:
+        return HistoryStore(default_store_path())
+    except ConfigError as exc:
+        err.write(f"qwen-math: {exc} This problem will not be saved.\n")
+        return None
 
 
 def _refuse_unavailable(args: argparse.Namespace) -> None:

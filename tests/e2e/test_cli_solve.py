@@ -171,3 +171,24 @@ def test_streams_as_tokens_arrive_and_ctrl_c_stops_with_130(
     events = [json.loads(line) for line in out.decode().splitlines()]
     assert events[-1]["exit_code"] == 130
     assert len(chunks) > len(events)  # it really stopped early
+
+
+def test_solve_saves_history_and_the_id_works_with_history_show(
+    dashscope: FakeDashScope, cli_env: dict[str, str], problem_png: Path
+) -> None:
+    """GIVEN a solve with history THEN `done` carries an id that `history show` opens."""
+    dashscope.script_text(TRANSCRIPT, endpoint="multimodal")
+    dashscope.script_text(ANSWER, endpoint="text")
+    result = run_cli(["solve", str(problem_png), "--json"], cli_env)
+    assert result.returncode == 0, result.stderr
+    done = json.loads(result.stdout.decode().splitlines()[-1])
+    assert done["type"] == "done"
+    shown = run_cli(["history", "show", done["conversation_id"], "--json"], cli_env)
+    assert shown.returncode == 0, shown.stderr
+    conversation = json.loads(shown.stdout)
+    assert conversation["transcript"] == TRANSCRIPT
+    assert conversation["turns"][0]["answer"] == ANSWER
+    assert conversation["turns"][0]["status"] == "complete"
+    assert TEST_KEY not in (Path(cli_env["QWEN_MATH_HOME"]) / "data/history.sqlite3").read_text(
+        errors="replace"
+    )

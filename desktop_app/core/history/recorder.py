@@ -1,0 +1,188 @@
+"""Saving a solve into the history as its events stream past, unchanged but for `Finished`."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+from desktop_app.core.events import (
+    AnswerDelta,
+    Event,
+    Failed,
+    FinalAnswer,
+    Finished,
+    ImageReady,
+    StageStarted,
+    TranscriptDelta,
+)
+from desktop_app.core.history.models import TurnStatus
+from desktop_app.core.history.store import HistoryStore
+
+log = logging.getLogger(__name__)
+
+# How much streamed text a crash can cost at most, against one small commit per interval.
+FLUSH_INTERVAL_S = 0.5
+EXIT_CANCELLED = 130
+_MODEL_FIELD = {"read": "reader_model", "solve": "solver_model"}
+
+
+def record(
+    events: Iterable[Event],
+    store: HistoryStore,
+    *,
+    question: str = "",
+    transcript: str | None = None,
+    reads_image: bool = False,
+    conversation_id: str | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    flush_interval: float = FLUSH_INTERVAL_S,
+) -> Iterator[Event]:
+    """Yield `events` while saving them; `Finished` comes back carrying the conversation id.
+
+    A new conversation is created when the image is ready, or at once for a text-only problem
+    (`reads_image` False); with `conversation_id` the run becomes a new turn of that one.
+    """
+    recording = _Recording(store, question, clock, flush_interval)
+    if conversation_id is not None:
+        recording.attach(conversation_id, transcript)
+    elif not reads_image and (question.strip() or (transcript or "").strip()):
+        recording.start(None, transcript or "")
+    try:
+        for event in events:
+            yield recording.observe(event)
+    except (GeneratorExit, KeyboardInterrupt):
+        # The consumer stopped listening or the user pressed Ctrl-C twice: keep what arrived.
+        recording.finish("cancelled", None)
+        raise
+    except Exception as exc:
+        recording.finish("failed", f"Unexpected error ({type(exc).__name__}).")
+        raise
+    else:
+        # A stream that ends without Finished or Failed was cut short by its producer.
+        recording.finish("interrupted", None)
+
+
+class _Recording:
+    """The state of one recorded run: what arrived, and what is already in the store."""
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        question: str,
+        clock: Callable[[], float],
+        flush_interval: float,
+    ) -> None:
+        self._store, self._question = store, question
+        self._clock, self._interval = clock, flush_interval
+        self.conversation_id: str | None = None
+        self._turn_id: int | None = None
+        self._transcript: list[str] = []
+        self._answer: list[str] = []
+        self._models: dict[str, str] = {}
+        self._final: FinalAnswer | None = None
+        self._dirty = False
+        self._last_flush = clock()
+        self._done = False
+        self._broken = False
+
+    def attach(self, conversation_id: str, transcript: str | None) -> None:
+        """Record this run as a new turn of an existing conversation."""
+        self._safely(lambda: self._attach(conversation_id, transcript))
+
+    def start(self, png: bytes | None, transcript: str) -> None:
+        """Create the conversation (and its first turn)."""
+        self._safely(lambda: self._start(png, transcript))
+
+    def observe(self, event: Event) -> Event:
+        """Take note of `event`; returns the event to pass on."""
+        if isinstance(event, ImageReady):
+            if self.conversation_id is None:
+                self.start(event.png, "")
+            return event
+        if isinstance(event, Failed):
+            if event.exit_code == EXIT_CANCELLED:
+                self.finish("cancelled", None)
+            else:
+                self.finish("failed", event.message)
+            return event
+        if self.conversation_id is None and not isinstance(event, Finished):
+            self.start(None, "")
+        if isinstance(event, StageStarted):
+            self._models[_MODEL_FIELD[event.stage]] = event.model
+            self._dirty = True
+        elif isinstance(event, TranscriptDelta):
+            self._transcript.append(event.delta)
+            self._dirty = True
+        elif isinstance(event, AnswerDelta):
+            self._answer.append(event.delta)
+            self._dirty = True
+        elif isinstance(event, FinalAnswer):
+            self._final = event
+        elif isinstance(event, Finished):
+            self.finish("complete", None)
+            if self.conversation_id is not None and not self._broken:
+                return Finished(conversation_id=self.conversation_id)
+            return event
+        if self._dirty and self._clock() - self._last_flush >= self._interval:
+            self._safely(self._flush)
+        return event
+
+    def finish(self, status: TurnStatus, error: str | None) -> None:
+        """Write everything that arrived and the turn's final status (once)."""
+        if self._done:
+            return
+        self._done = True
+        if self._turn_id is None:
+            return
+        turn_id = self._turn_id
+
+        def write() -> None:
+            self._flush()
+            final = self._final
+            self._store.update_turn(
+                turn_id,
+                status=status,
+                error=error,
+                final_answer=final.answer if final else None,
+                final_check=final.check if final else None,
+            )
+
+        self._safely(write)
+
+    def _attach(self, conversation_id: str, transcript: str | None) -> None:
+        if transcript is not None:
+            self._store.set_transcript(conversation_id, transcript)
+        self._turn_id = self._store.add_turn(conversation_id, self._question)
+        self.conversation_id = conversation_id
+
+    def _start(self, png: bytes | None, transcript: str) -> None:
+        conversation_id = self._store.create_conversation(png, transcript)
+        self._turn_id = self._store.add_turn(conversation_id, self._question)
+        self.conversation_id = conversation_id
+
+    def _flush(self) -> None:
+        self._last_flush = self._clock()
+        if not self._dirty or self._turn_id is None or self.conversation_id is None:
+            return
+        if self._transcript:
+            self._store.set_transcript(self.conversation_id, "".join(self._transcript))
+        self._store.update_turn(
+            self._turn_id,
+            answer="".join(self._answer),
+            reader_model=self._models.get("reader_model"),
+            solver_model=self._models.get("solver_model"),
+        )
+        self._dirty = False
+
+    def _safely(self, write: Callable[[], None]) -> None:
+        # Saving is a side job: a full disk or a locked database must not stop the answer
+        # from streaming, so recording gives up (loudly, in the log) and the solve goes on.
+        if self._broken:
+            return
+        try:
+            write()
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("History recording stopped: %s", exc)
+            self._broken = True

@@ -1,0 +1,178 @@
+"""`qwen-math history`: list, show, search, export and delete saved conversations."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from desktop_app.core.errors import AppError, UsageError
+from desktop_app.core.history.export import export_markdown, to_markdown
+from desktop_app.core.history.models import Conversation, ConversationSummary, Turn
+from desktop_app.core.history.store import HistoryStore, default_store_path
+
+SHORT_ID = 8
+
+
+def add_history_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `history` and its commands to the `qwen-math` subparsers."""
+    history: argparse.ArgumentParser = subparsers.add_parser(
+        "history", help="list, show, search, export or delete saved conversations"
+    )
+    commands = history.add_subparsers(
+        dest="history_command", metavar="COMMAND", required=True, parser_class=type(history)
+    )
+    listing = commands.add_parser("list", help="saved conversations, newest first")
+    listing.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    listing.add_argument("--offset", type=int, default=0, help="skip this many first")
+    show = commands.add_parser("show", help="print one conversation as Markdown")
+    show.add_argument("id", help="conversation id, or a unique prefix of at least 4 characters")
+    search = commands.add_parser("search", help="conversations containing the text")
+    search.add_argument("text", help="words or LaTeX to look for (all must occur)")
+    search.add_argument("--limit", type=int, default=50)
+    export = commands.add_parser("export", help="export one conversation")
+    export.add_argument("id")
+    export.add_argument("--format", choices=["md", "html"], default="md")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write here (image beside it); default stdout"
+    )
+    delete = commands.add_parser("delete", help="delete one conversation and its image")
+    delete.add_argument("id")
+    for command in (listing, show, search, export, delete):
+        command.add_argument(
+            "--json",
+            action="store_true",
+            help="machine-readable: one JSON object per line (list, search), else one object",
+        )
+    return history
+
+
+def run_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the parsed `history` command; returns the contract's exit code."""
+    try:
+        with HistoryStore(default_store_path()) as store:
+            _COMMANDS[args.history_command](store, args, out)
+    except AppError as exc:
+        err.write(f"qwen-math: {exc}\n")
+        return exc.exit_code
+    out.flush()
+    return 0
+
+
+def _list(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
+    if args.limit < 0 or args.offset < 0:
+        raise UsageError("--limit and --offset must not be negative.")
+    for summary in store.list(args.limit, args.offset):
+        if args.json:
+            _json_line(out, _summary_json(summary))
+        else:
+            out.write(f"{summary.id[:SHORT_ID]}  {_when(summary.updated_at)}  {summary.title}\n")
+
+
+def _show(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
+    conversation = store.get(store.resolve_id(args.id))
+    image = store.image_path(conversation)
+    if args.json:
+        _json_line(out, _conversation_json(conversation, image))
+    else:
+        out.write(to_markdown(conversation, str(image) if image else None))
+
+
+def _search(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
+    for hit in store.search(args.text, max(args.limit, 0)):
+        summary = hit.conversation
+        if args.json:
+            _json_line(out, {**_summary_json(summary), "snippet": hit.snippet})
+        else:
+            out.write(f"{summary.id[:SHORT_ID]}  {_when(summary.updated_at)}  {summary.title}\n")
+            out.write(f"    {hit.snippet}\n")
+
+
+def _export(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
+    if args.format == "html":
+        raise UsageError("HTML export is not available in this version; use --format md.")
+    conversation = store.get(store.resolve_id(args.id))
+    image = store.image_path(conversation)
+    if args.output is None or args.output == "-":
+        # On stdout there is no folder to put the image in: point at the stored file.
+        out.write(to_markdown(conversation, str(image) if image else None))
+        return
+    target = Path(args.output)
+    if not target.parent.is_dir():
+        raise UsageError(f"The folder {target.parent} does not exist.")
+    written = export_markdown(conversation, image, target)
+    if args.json:
+        _json_line(out, {"id": conversation.id, "files": [str(p) for p in written]})
+    else:
+        out.write("".join(f"{path}\n" for path in written))
+
+
+def _delete(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
+    conv_id = store.resolve_id(args.id)
+    store.delete(conv_id)
+    if args.json:
+        _json_line(out, {"deleted": conv_id})
+    else:
+        out.write(f"Deleted {conv_id}.\n")
+
+
+_COMMANDS = {
+    "list": _list,
+    "show": _show,
+    "search": _search,
+    "export": _export,
+    "delete": _delete,
+}
+
+
+def _when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds")
+
+
+def _summary_json(summary: ConversationSummary) -> dict[str, Any]:
+    return {
+        "id": summary.id,
+        "title": summary.title,
+        "created_at": _iso(summary.created_at),
+        "updated_at": _iso(summary.updated_at),
+        "image_sha256": summary.image_sha256,
+    }
+
+
+def _turn_json(turn: Turn) -> dict[str, Any]:
+    return {
+        "position": turn.position,
+        "question": turn.question,
+        "answer": turn.answer,
+        "final_answer": turn.final_answer,
+        "check": turn.final_check,
+        "status": turn.status,
+        "error": turn.error,
+        "reader_model": turn.reader_model,
+        "solver_model": turn.solver_model,
+        "created_at": _iso(turn.created_at),
+        "updated_at": _iso(turn.updated_at),
+    }
+
+
+def _conversation_json(conversation: Conversation, image: Path | None) -> dict[str, Any]:
+    return {
+        "id": conversation.id,
+        "title": conversation.title,
+        "created_at": _iso(conversation.created_at),
+        "updated_at": _iso(conversation.updated_at),
+        "image_sha256": conversation.image_sha256,
+        "image_path": str(image) if image else None,
+        "transcript": conversation.transcript,
+        "turns": [_turn_json(turn) for turn in conversation.turns],
+    }
+
+
+def _json_line(out: TextIO, obj: dict[str, Any]) -> None:
+    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
