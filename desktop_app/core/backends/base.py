@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Literal, Protocol, TypedDict
 
 
@@ -27,8 +27,15 @@ class Reader(Protocol):
 
 
 class Solver(Protocol):
-    """Continues a chat with the assistant's reply, streamed."""
+    """Continues a chat with the assistant's reply, streamed.
 
-    def solve(self, messages: list[ChatMessage], cancel: threading.Event) -> Iterator[str]:
+    When the last message is the assistant's, the backend continues that message (TIR feeds
+    code output back this way) and yields only the new text. Generation ends before any of
+    `stop`; the stop string itself is not yielded.
+    """
+
+    def solve(
+        self, messages: list[ChatMessage], cancel: threading.Event, *, stop: Sequence[str] = ()
+    ) -> Iterator[str]:
         """Yield the reply in increments; stop promptly when `cancel` is set."""
         ...
