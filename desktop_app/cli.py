@@ -56,13 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `qwen-math` and `python -m desktop_app`."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    if not args.debug:
-        # the SDK logs a full traceback for every network failure; we report one sentence
-        logging.getLogger("dashscope").setLevel(logging.CRITICAL)
+    from desktop_app.logging_setup import configure_logging
+
+    configure_logging(debug=args.debug)
+    logging.getLogger(__name__).info("qwen-math %s: %s", __version__, args.command or "window")
     if args.command == "solve":
         return _run_solve(args)
     if args.command == "history":
