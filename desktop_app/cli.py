@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qwen-math {__version__}")
     parser.add_argument("--debug", action="store_true", help="log details and show tracebacks")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    commands.add_parser("snip", help="open the snip overlay in the running app (start one if none)")
     solve = commands.add_parser("solve", help="read and solve a problem headless")
     solve.add_argument("image", nargs="?", help="image file, or - to read image bytes on stdin")
     solve.add_argument("--question", default="", help="question about the image, or the problem")
@@ -70,7 +71,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         except AppError as exc:
             return _report(exc, args)
     from desktop_app.app import run_gui
+    from desktop_app.ui.single_instance import hand_over
 
+    if args.command == "snip":
+        return 0 if hand_over("snip") else run_gui(initial_command="snip")
+    if hand_over("show"):
+        return 0  # the running window was raised
     return run_gui()
 
 

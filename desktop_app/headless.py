@@ -33,7 +33,14 @@ EXIT_INTERRUPTED = 130
 def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run one solve for the parsed `args`; returns the contract's exit code."""
     _refuse_unavailable(args)
-    image = _read_image(args.image)
+    if args.screen_region:
+        if args.image:
+            raise UsageError("Give an image or --region, not both.")
+        from desktop_app.capture import grab_region, parse_region
+
+        image: bytes | None = grab_region(*parse_region(args.screen_region))
+    else:
+        image = _read_image(args.image)
     if image is None and not args.question.strip():
         raise UsageError("Give an image file, - for stdin, or --question with the problem text.")
     settings = load_settings(app_dirs().settings_file)
@@ -82,8 +89,6 @@ def _refuse_unavailable(args: argparse.Namespace) -> None:
         value = getattr(args, option)
         if value not in (None, "cloud"):
             raise UsageError(f"The {value} backend is not available in this version; use cloud.")
-    if args.screen_region:
-        raise UsageError("Screen capture with --region is not available in this version.")
     if args.mode == "tir":
         raise UsageError("TIR mode is not available in this version; use --mode cot.")
 
