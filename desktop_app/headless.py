@@ -47,6 +47,10 @@ def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     printer = _Printer(out, err, as_json=args.json)
     backends = build_backends(
         settings,
+        backend=args.backend,
+        reader=args.reader,
+        solver=args.solver,
+        base_url=args.base_url,
         reader_model=args.reader_model,
         solver_model=args.solver_model,
         on_retry=lambda attempt, delay, reason: printer.show(Retrying(attempt, delay, reason)),
@@ -85,10 +89,6 @@ def _open_history(err: TextIO) -> HistoryStore | None:
 
 
 def _refuse_unavailable(args: argparse.Namespace) -> None:
-    for option in ("backend", "reader", "solver"):
-        value = getattr(args, option)
-        if value not in (None, "cloud"):
-            raise UsageError(f"The {value} backend is not available in this version; use cloud.")
     if args.mode == "tir":
         raise UsageError("TIR mode is not available in this version; use --mode cot.")
 

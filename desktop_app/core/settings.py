@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
@@ -14,6 +15,10 @@ from desktop_app.core.errors import ConfigError
 SCHEMA_VERSION = 1
 Region = Literal["beijing", "international"]
 REGIONS: tuple[Region, ...] = ("beijing", "international")
+CONTINUATIONS = ("vllm", "partial", "plain")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Headers that carry credentials belong in the keyring or the environment, never in the file.
+_SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key", "proxy-authorization"})
 
 
 @dataclass
@@ -24,6 +29,37 @@ class CloudSettings:
     reader_model: str = "qwen-vl-max-latest"
     solver_model: str = "qwen2.5-math-72b-instruct"
     request_timeout: float = 120.0
+
+
+@dataclass
+class ServerProfile:
+    """One OpenAI-compatible server; the key is never stored here, only where to find it."""
+
+    name: str = ""
+    base_url: str = ""
+    api_key_env: str = ""  # environment variable holding the key
+    keyring_entry: str = ""  # or: keyring user name under the app's keyring service
+    reader_model: str = ""
+    solver_model: str = ""
+    extra_headers: dict[str, str] = field(default_factory=dict)
+    continuation: str = "vllm"  # how a final assistant message is continued: see ADR 004
+    request_timeout: float = 120.0
+
+
+@dataclass
+class BackendChoice:
+    """Which backend runs each stage: "cloud", "local", "openai" or "openai:<profile name>"."""
+
+    reader: str = "cloud"
+    solver: str = "cloud"
+
+
+@dataclass
+class LocalSettings:
+    """Local Transformers models: Hugging Face ids or folders on disk."""
+
+    reader_model: str = "Qwen/Qwen2-VL-2B-Instruct"
+    solver_model: str = "Qwen/Qwen2.5-Math-1.5B-Instruct"
 
 
 @dataclass
@@ -40,6 +76,28 @@ class Settings:
     schema_version: int = SCHEMA_VERSION
     cloud: CloudSettings = field(default_factory=CloudSettings)
     solve: SolveSettings = field(default_factory=SolveSettings)
+    backends: BackendChoice = field(default_factory=BackendChoice)
+    local: LocalSettings = field(default_factory=LocalSettings)
+    servers: list[ServerProfile] = field(default_factory=list)
+
+    def server(self, name: str) -> ServerProfile | None:
+        """The server profile called `name`, or None."""
+        return next((p for p in self.servers if p.name == name), None)
+
+
+def preset_profiles() -> list[ServerProfile]:
+    """Starting points the settings dialog offers; none is saved until the user adds it."""
+    return [
+        ServerProfile("Lab vLLM", "http://localhost:8000/v1", api_key_env="VLLM_API_KEY",
+                      reader_model="Qwen/Qwen2.5-VL-7B-Instruct",
+                      solver_model="Qwen/Qwen2.5-Math-72B-Instruct"),
+        ServerProfile("DashScope compatible", "https://dashscope.aliyuncs.com/compatible-mode/v1",
+                      api_key_env="DASHSCOPE_API_KEY", reader_model="qwen-vl-max-latest",
+                      solver_model="qwen2.5-math-72b-instruct", continuation="partial"),
+        ServerProfile("Ollama on this PC", "http://localhost:11434/v1",
+                      reader_model="qwen2.5vl:7b", solver_model="qwen2-math:7b",
+                      continuation="plain"),
+    ]  # fmt: skip
 
 
 def _section(cls: type[Any], raw: object, name: str) -> Any:
@@ -67,15 +125,64 @@ def parse_settings(text: str) -> Settings:
     version = raw.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or version > SCHEMA_VERSION:
         raise ConfigError("settings.toml was written by a newer version of Qwen Math.")
+    servers = raw.get("servers", [])
+    if not isinstance(servers, list):
+        raise ConfigError("The servers in settings.toml must be [[servers]] tables.")
     settings = Settings(
         cloud=_section(CloudSettings, raw.get("cloud", {}), "cloud"),
         solve=_section(SolveSettings, raw.get("solve", {}), "solve"),
+        backends=_section(BackendChoice, raw.get("backends", {}), "backends"),
+        local=_section(LocalSettings, raw.get("local", {}), "local"),
+        servers=[_section(ServerProfile, p, "servers") for p in servers],
     )
+    for profile in settings.servers:
+        _check_profile(profile, settings)
+    for stage in ("reader", "solver"):
+        _check_choice(getattr(settings.backends, stage), stage, settings)
     if settings.cloud.region not in REGIONS:
         raise ConfigError("The region in settings.toml must be 'beijing' or 'international'.")
     if settings.solve.mode not in ("cot", "tir"):
         raise ConfigError("The mode in settings.toml must be 'cot' or 'tir'.")
     return settings
+
+
+def _check_profile(profile: ServerProfile, settings: Settings) -> None:
+    """One sentence for the first problem in a server profile."""
+    name = profile.name
+    if not name.strip() or [p.name for p in settings.servers].count(name) > 1:
+        raise ConfigError("Every server in settings.toml needs a name of its own.")
+    if not profile.base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"The server {name!r} in settings.toml needs an http(s) base_url.")
+    if profile.api_key_env and not _ENV_NAME.fullmatch(profile.api_key_env):
+        raise ConfigError(
+            f"The api_key_env of server {name!r} must name an environment variable, "
+            "not hold the key itself."
+        )
+    for header, value in profile.extra_headers.items():
+        if not isinstance(value, str):
+            raise ConfigError(f"The extra header {header!r} of server {name!r} is not text.")
+        if header.lower() in _SECRET_HEADERS:
+            raise ConfigError(
+                f"The server {name!r} sets the {header} header in settings.toml; keep keys in "
+                "api_key_env or keyring_entry instead."
+            )
+    if profile.continuation not in CONTINUATIONS:
+        raise ConfigError(
+            f"The continuation of server {name!r} must be 'vllm', 'partial' or 'plain'."
+        )
+
+
+def _check_choice(choice: str, stage: str, settings: Settings) -> None:
+    """A stage's backend is cloud, local, openai, or openai:<a profile that exists>."""
+    if choice in ("cloud", "local", "openai"):
+        return
+    kind, _, name = choice.partition(":")
+    if kind != "openai" or not name:
+        raise ConfigError(
+            f"The {stage} backend in settings.toml must be cloud, local, or openai:<server name>."
+        )
+    if settings.server(name) is None:
+        raise ConfigError(f"The {stage} backend in settings.toml names an unknown server {name!r}.")
 
 
 def load_settings(path: Path) -> Settings:

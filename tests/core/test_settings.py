@@ -56,3 +56,95 @@ def test_unknown_keys_are_ignored() -> None:
     """GIVEN a key a newer app added THEN this app still reads the file."""
     settings = parse_settings('[cloud]\nfuture_option = true\nsolver_model = "m"')
     assert settings.cloud.solver_model == "m"
+
+
+PROFILES_TOML = """
+schema_version = 1
+
+[backends]
+reader = "cloud"
+solver = "openai:Lab vLLM"
+
+[[servers]]
+name = "Lab vLLM"
+base_url = "http://gpu-box:8000/v1"
+api_key_env = "VLLM_API_KEY"
+reader_model = "Qwen/Qwen2.5-VL-7B-Instruct"
+solver_model = "Qwen/Qwen2.5-Math-72B-Instruct"
+
+[servers.extra_headers]
+X-Team = "math"
+
+[[servers]]
+name = "Ollama on this PC"
+base_url = "http://localhost:11434/v1"
+solver_model = "qwen2-math:7b"
+continuation = "plain"
+"""
+
+
+def test_server_profiles_and_stage_choice_parse() -> None:
+    """GIVEN profiles in settings.toml THEN they load, and the stage choice names one."""
+    settings = parse_settings(PROFILES_TOML)
+    assert settings.backends.solver == "openai:Lab vLLM"
+    lab = settings.server("Lab vLLM")
+    assert lab is not None
+    assert lab.extra_headers == {"X-Team": "math"}
+    assert lab.continuation == "vllm"
+    assert [p.name for p in settings.servers] == ["Lab vLLM", "Ollama on this PC"]
+
+
+def test_profiles_round_trip_without_any_key(tmp_path: Path) -> None:
+    """GIVEN profiles WHEN saved and loaded THEN equal, still version 1, and no key value."""
+    settings = parse_settings(PROFILES_TOML)
+    path = tmp_path / "settings.toml"
+    save_settings(settings, path)
+    assert load_settings(path) == settings
+    assert "schema_version = 1" in path.read_text()
+    assert "sk-" not in path.read_text()
+
+
+def test_a_version_1_file_without_profiles_still_loads() -> None:
+    """GIVEN a file written before profiles existed THEN both stages stay on the cloud."""
+    settings = parse_settings('schema_version = 1\n[cloud]\nregion = "international"\n')
+    assert (settings.backends.reader, settings.backends.solver) == ("cloud", "cloud")
+    assert settings.servers == []
+
+
+def test_presets_are_valid_profiles() -> None:
+    """GIVEN the offered presets THEN each passes the same checks a saved profile does."""
+    from desktop_app.core.settings import _check_profile, preset_profiles
+
+    presets = preset_profiles()
+    settings = Settings(servers=presets)
+    for profile in presets:
+        _check_profile(profile, settings)
+    assert {p.name for p in presets} == {"Lab vLLM", "DashScope compatible", "Ollama on this PC"}
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('[backends]\nsolver = "gpu"', "must be cloud, local, or openai:<server name>"),
+        ('[backends]\nreader = "openai:Nowhere"', "unknown server 'Nowhere'"),
+        ('[[servers]]\nname = "A"\nbase_url = "ftp://x"', "http(s) base_url"),
+        ('[[servers]]\nname = ""\nbase_url = "http://x"', "name of its own"),
+        (
+            '[[servers]]\nname = "A"\nbase_url = "http://x"\napi_key_env = "sk-abc123"',
+            "not hold the key itself",
+        ),
+        (
+            '[[servers]]\nname = "A"\nbase_url = "http://x"\n'
+            '[servers.extra_headers]\nAuthorization = "Bearer sk-1"',
+            "keep keys in api_key_env",
+        ),
+        ('[[servers]]\nname = "A"\nbase_url = "http://x"\ncontinuation = "magic"', "'vllm'"),
+        ("servers = 3", "[[servers]] tables"),
+    ],
+)
+def test_bad_profiles_are_one_clear_sentence(text: str, fragment: str) -> None:
+    """GIVEN a broken profile or stage choice THEN a ConfigError names the problem."""
+    with pytest.raises(ConfigError) as info:
+        parse_settings(text)
+    assert fragment in str(info.value)
+    assert "\n" not in str(info.value)

@@ -1,37 +1,64 @@
-"""Builds the backends the settings ask for, lazily, so nothing heavy loads before it is used."""
+"""Builds the backends the settings and flags ask for, per stage, and lazily."""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import os
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app.core.backends.base import RetryNotice
 from desktop_app.core.errors import ConfigError
 from desktop_app.core.pipeline import Backends
-from desktop_app.core.secrets import ENV_VAR, get_api_key
-from desktop_app.core.settings import Settings
+from desktop_app.core.secrets import ENV_VAR, KEYRING_SERVICE, get_api_key
+from desktop_app.core.settings import ServerProfile, Settings
 
 if TYPE_CHECKING:
     from desktop_app.core.backends.dashscope_cloud import DashScopeBackend
 
+Stage = Literal["reader", "solver"]
+BASE_URL_ENV = "OPENAI_BASE_URL"
+OPENAI_KEY_ENV = "OPENAI_API_KEY"
+LOCAL_MODULE = "desktop_app.core.backends.local_transformers"
 MISSING_KEY = (
     f"No DashScope API key is set: put it in the {ENV_VAR} environment variable "
     "or enter it in the app."
+)
+NO_SERVER = (
+    "No OpenAI-compatible server is set: pass --base-url, set OPENAI_BASE_URL, "
+    "or choose a server in the settings."
+)
+LOCAL_MISSING = (
+    "The local backend is not installed in this version; use the cloud or an "
+    "OpenAI-compatible server."
 )
 
 
 def build_backends(
     settings: Settings,
     *,
+    reader: str | None = None,
+    solver: str | None = None,
+    backend: str | None = None,
+    base_url: str | None = None,
     reader_model: str | None = None,
     solver_model: str | None = None,
     on_retry: RetryNotice | None = None,
     api_key: Callable[[], str | None] = get_api_key,
 ) -> Backends:
-    """Cloud backends for both stages; the key is looked up only when a stage first runs."""
-    reader_name = reader_model or settings.cloud.reader_model
-    solver_name = solver_model or settings.cloud.solver_model
+    """Backends per stage: `reader`/`solver` beat `backend`, which beats the settings.
+
+    A choice is "cloud", "local", "openai" or "openai:<profile>"; plain "openai" means the
+    --base-url server, else the stage's profile in the settings, else OPENAI_BASE_URL, else
+    the only profile. Keys are looked up, and errors raised, only when a stage first runs.
+    """
+    choice = {
+        "reader": reader or backend or settings.backends.reader,
+        "solver": solver or backend or settings.backends.solver,
+    }
+    flags = {"reader": reader_model, "solver": solver_model}
 
     @cache
     def cloud() -> DashScopeBackend:
@@ -43,10 +70,159 @@ def build_backends(
         return DashScopeBackend(
             api_key=key,
             region=settings.cloud.region,
-            reader_model=reader_name,
-            solver_model=solver_name,
+            reader_model=reader_model or settings.cloud.reader_model,
+            solver_model=solver_model or settings.cloud.solver_model,
             request_timeout=settings.cloud.request_timeout,
             on_retry=on_retry,
         )
 
-    return Backends(reader=cloud, solver=cloud, reader_model=reader_name, solver_model=solver_name)
+    @cache
+    def local() -> Any:
+        # One instance for both stages: a local model must never run twice at once.
+        return _local_backend(
+            reader_model or settings.local.reader_model,
+            solver_model or settings.local.solver_model,
+        )
+
+    def model_name(stage: Stage) -> str:
+        kind = choice[stage].partition(":")[0]
+        section = {"cloud": settings.cloud, "local": settings.local}.get(kind)
+        if flags[stage] or section is not None:
+            return flags[stage] or str(getattr(section, f"{stage}_model"))
+        try:
+            profile = server_profile(settings, stage, choice[stage], base_url)
+        except ConfigError:
+            return ""  # the factory raises it when the stage runs
+        return str(getattr(profile, f"{stage}_model"))
+
+    def factory(stage: Stage) -> Callable[[], Any]:
+        kind = choice[stage].partition(":")[0]
+        if kind == "cloud":
+            return cloud
+        if kind == "local":
+            return local
+
+        @cache
+        def openai() -> Any:
+            profile = server_profile(settings, stage, choice[stage], base_url)
+            return openai_backend(profile, stage, model_name(stage), on_retry)
+
+        return openai
+
+    return Backends(
+        reader=factory("reader"),
+        solver=factory("solver"),
+        reader_model=model_name("reader"),
+        solver_model=model_name("solver"),
+    )
+
+
+def server_profile(
+    settings: Settings, stage: Stage, choice: str, base_url: str | None = None
+) -> ServerProfile:
+    """The OpenAI-compatible server a stage's choice means (see build_backends)."""
+    kind, _, name = choice.partition(":")
+    if kind != "openai":
+        raise ConfigError(f"The {stage} does not use an OpenAI-compatible server.")
+    if name:
+        profile = settings.server(name)
+        if profile is None:
+            raise ConfigError(f"There is no server named {name!r} in the settings.")
+        return profile
+    if base_url:  # an ad-hoc server gets only OPENAI_API_KEY, never a profile's key
+        return ServerProfile(name="--base-url", base_url=base_url)
+    configured = getattr(settings.backends, stage).partition(":")
+    if configured[0] == "openai" and settings.server(configured[2]) is not None:
+        return settings.server(configured[2])  # type: ignore[return-value]
+    env_url = os.environ.get(BASE_URL_ENV, "").strip()
+    if env_url:
+        return ServerProfile(name=BASE_URL_ENV, base_url=env_url)
+    if len(settings.servers) == 1:
+        return settings.servers[0]
+    raise ConfigError(NO_SERVER)
+
+
+def profile_api_key(profile: ServerProfile) -> tuple[str | None, str]:
+    """A profile's key and where it came from: its env var, its keyring entry, or OPENAI_API_KEY."""
+    if profile.api_key_env:
+        key = os.environ.get(profile.api_key_env, "").strip()
+        if not key:
+            raise ConfigError(
+                f"The server {profile.name!r} takes its key from the {profile.api_key_env} "
+                "environment variable, which is not set."
+            )
+        return key, f"the {profile.api_key_env} environment variable"
+    if profile.keyring_entry:
+        try:
+            import keyring
+
+            stored = keyring.get_password(KEYRING_SERVICE, profile.keyring_entry)
+        except Exception:  # any keyring backend failure means "no stored key"
+            stored = None
+        if not stored:
+            raise ConfigError(
+                f"The server {profile.name!r} takes its key from the keyring entry "
+                f"{profile.keyring_entry!r}, which is empty or unavailable."
+            )
+        return stored.strip(), f"the keyring entry {profile.keyring_entry!r}"
+    # No key at all is normal for vLLM and Ollama; the backend then sends "EMPTY".
+    return os.environ.get(OPENAI_KEY_ENV, "").strip() or None, f"the {OPENAI_KEY_ENV} variable"
+
+
+def openai_backend(
+    profile: ServerProfile, stage: Stage, model: str, on_retry: RetryNotice | None = None
+) -> Any:
+    """An OpenAICompatibleBackend for one stage of a profile; the model must be named."""
+    from desktop_app.core.backends.openai_compatible import OpenAICompatibleBackend
+
+    if not model:
+        flag = "--reader-model" if stage == "reader" else "--solver-model"
+        raise ConfigError(
+            f"No {stage} model is set for the server {profile.name!r}: pass {flag} or set "
+            f"{stage}_model in its settings."
+        )
+    key, source = profile_api_key(profile)
+    return OpenAICompatibleBackend(
+        base_url=profile.base_url,
+        reader_model=model if stage == "reader" else profile.reader_model,
+        solver_model=model if stage == "solver" else profile.solver_model,
+        api_key=key,
+        key_source=source,
+        extra_headers=profile.extra_headers,
+        continuation=profile.continuation,  # type: ignore[arg-type]  # checked by settings
+        request_timeout=profile.request_timeout,
+        on_retry=on_retry,
+    )
+
+
+def test_connection(profile: ServerProfile) -> list[str]:
+    """The models a profile's server lists; a ConfigError or BackendError says what failed."""
+    from desktop_app.core.backends.openai_compatible import list_models
+
+    key, source = profile_api_key(profile)
+    return list_models(
+        profile.base_url, api_key=key, key_source=source, extra_headers=profile.extra_headers
+    )
+
+
+test_connection.__test__ = False  # type: ignore[attr-defined]  # pytest must not collect it
+
+
+def _local_backend(reader_model: str, solver_model: str) -> Any:
+    """The local Transformers backend when its module exists (the hook for that engineer)."""
+    if importlib.util.find_spec(LOCAL_MODULE) is None:
+        raise ConfigError(LOCAL_MISSING)
+    module = importlib.import_module(LOCAL_MODULE)
+    return module.LocalTransformersBackend(reader_model=reader_model, solver_model=solver_model)
+
+
+__all__ = [
+    "LOCAL_MISSING",
+    "MISSING_KEY",
+    "NO_SERVER",
+    "build_backends",
+    "openai_backend",
+    "profile_api_key",
+    "server_profile",
+    "test_connection",
+]

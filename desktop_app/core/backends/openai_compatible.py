@@ -1,0 +1,358 @@
+"""OpenAI-compatible backend: any chat-completions server (vLLM, Ollama, DashScope compatible)."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import email.utils
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from desktop_app.core.backends.base import ChatMessage, RetryNotice
+from desktop_app.core.errors import (
+    AppError,
+    BackendError,
+    Cancelled,
+    ConfigError,
+    StreamInterrupted,
+)
+
+Continuation = Literal["vllm", "partial", "plain"]
+KEY_ENV = "OPENAI_API_KEY"
+NO_KEY = "EMPTY"  # what vLLM and Ollama accept when they run without --api-key
+_CANCEL_POLL_S = 0.05  # how soon a cancel cuts a read that is blocked on the network
+
+
+class _Retry(Exception):
+    """A failure before the first token that deserves another try."""
+
+    def __init__(self, reason: str, final: BackendError, retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason, self.final, self.retry_after = reason, final, retry_after
+
+
+class OpenAICompatibleBackend:
+    """Reader and solver on one OpenAI-compatible server, through the `openai` SDK."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        reader_model: str = "",
+        solver_model: str = "",
+        api_key: str | None = None,
+        key_source: str = KEY_ENV,
+        extra_headers: Mapping[str, str] | None = None,
+        continuation: Continuation = "vllm",
+        temperature: float | None = None,
+        request_timeout: float = 120.0,
+        max_retries: int = 3,
+        retry_base_delay: float = 1.0,
+        retry_max_delay: float = 30.0,
+        on_retry: RetryNotice | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        """`key_source` names where the key came from, for the 401 message; `sleep`: tests."""
+        self.base_url = base_url.rstrip("/")
+        self.reader_model, self.solver_model = reader_model, solver_model
+        self._api_key = api_key or NO_KEY
+        self.key_source = key_source
+        self.extra_headers = dict(extra_headers or {})
+        self.continuation: Continuation = continuation
+        self.temperature = temperature
+        self.request_timeout = request_timeout
+        self.max_retries = max_retries
+        self.retry_base_delay, self.retry_max_delay = retry_base_delay, retry_max_delay
+        self._on_retry, self._sleep = on_retry, sleep
+        self._lock = threading.Lock()
+        self._sdk_client: Any = None
+
+    def __repr__(self) -> str:
+        """A repr without the key, so logging the backend never leaks it."""
+        return (
+            f"OpenAICompatibleBackend(base_url={self.base_url!r}, "
+            f"reader_model={self.reader_model!r}, solver_model={self.solver_model!r})"
+        )
+
+    @property
+    def host(self) -> str:
+        """The server's host:port, as error messages name it."""
+        return urlsplit(self.base_url).netloc or self.base_url
+
+    def read(self, image_png: bytes, prompt: str, cancel: threading.Event) -> Iterator[str]:
+        """Yield the reader model's transcription of a PNG image as it streams."""
+        url = "data:image/png;base64," + base64.b64encode(image_png).decode("ascii")
+        content = [
+            {"type": "image_url", "image_url": {"url": url}},
+            {"type": "text", "text": prompt},
+        ]
+        messages = [{"role": "user", "content": content}]
+        yield from self._stream(self.reader_model, messages, cancel, (), {})
+
+    def solve(
+        self, messages: list[ChatMessage], cancel: threading.Event, *, stop: Sequence[str] = ()
+    ) -> Iterator[str]:
+        """Yield the reply (or the continuation of a final assistant message) as it streams."""
+        plain: list[dict[str, Any]] = [dict(m) for m in messages]
+        extra: dict[str, Any] = {}
+        if plain and plain[-1]["role"] == "assistant":
+            if self.continuation == "vllm":  # vLLM's chat-template switches for prefilling
+                extra = {"continue_final_message": True, "add_generation_prompt": False}
+            elif self.continuation == "partial":  # DashScope's prefix continuation
+                plain[-1]["partial"] = True
+        yield from self._stream(self.solver_model, plain, cancel, stop, extra)
+
+    def close(self) -> None:
+        """Release the SDK client's connection pool."""
+        with self._lock:
+            client, self._sdk_client = self._sdk_client, None
+        if client is not None:
+            client.close()
+
+    def _client(self) -> Any:
+        """One SDK client per backend: its connection pool is thread-safe and reused."""
+        with self._lock:
+            if self._sdk_client is None:
+                self._sdk_client = _make_client(
+                    self.base_url, self._api_key, self.extra_headers, self.request_timeout
+                )
+            return self._sdk_client
+
+    def _stream(
+        self,
+        model: str,
+        messages: list[Any],
+        cancel: threading.Event,
+        stop: Sequence[str],
+        extra: dict[str, Any],
+    ) -> Iterator[str]:
+        """Run a call, retrying throttling, server and network failures before the first token."""
+        attempt = 0
+        while True:
+            if cancel.is_set():
+                raise Cancelled()
+            try:
+                yield from self._attempt(model, messages, cancel, stop, extra)
+                return
+            except _Retry as retry:
+                backoff = min(self.retry_max_delay, self.retry_base_delay * 2**attempt)
+                delay = backoff if retry.retry_after is None else retry.retry_after
+                # A server asking for a longer wait than we would block for is a failure now.
+                if attempt >= self.max_retries or delay > self.retry_max_delay:
+                    raise retry.final from None
+                attempt += 1
+                if self._on_retry is not None:
+                    self._on_retry(attempt, delay, retry.reason)
+                if self._sleep is not None:
+                    self._sleep(delay)
+                else:
+                    cancel.wait(delay)
+
+    def _attempt(
+        self,
+        model: str,
+        messages: list[Any],
+        cancel: threading.Event,
+        stop: Sequence[str],
+        extra: dict[str, Any],
+    ) -> Iterator[str]:
+        """One request; raises _Retry only for a retryable failure before the first token."""
+        import openai
+
+        kwargs: dict[str, Any] = {"model": model, "messages": messages, "stream": True}
+        if stop:
+            kwargs["stop"] = list(stop)
+        if self.temperature is not None:
+            kwargs["temperature"] = self.temperature
+        if extra:
+            kwargs["extra_body"] = extra
+        started, stream, done = False, None, threading.Event()
+        watcher: threading.Thread | None = None
+        try:
+            stream = self._client().chat.completions.create(**kwargs)
+            watcher = threading.Thread(
+                target=_cut_on_cancel, args=(cancel, done, stream.response), daemon=True
+            )
+            watcher.start()
+            # Servers that ignore `stop` must still never show the stop string.
+            scanner = _StopScanner(stop)
+            for chunk in stream:
+                if cancel.is_set():
+                    raise Cancelled()
+                piece = chunk.choices[0].delta.content if chunk.choices else None
+                text, hit = scanner.feed(piece or "")
+                if text:
+                    started = True
+                    yield text
+                if hit:
+                    return
+            if cancel.is_set():  # the cut socket may end the stream without an error
+                raise Cancelled()
+            if scanner.pending:
+                yield scanner.pending
+        except openai.APIStatusError as exc:
+            if cancel.is_set():
+                raise Cancelled() from None
+            raise self._status_error(exc, model) from None
+        except openai.APIConnectionError as exc:
+            if cancel.is_set():
+                raise Cancelled() from None
+            if started:
+                raise StreamInterrupted(
+                    f"The connection to {self.host} dropped mid-answer; the partial answer "
+                    "was kept."
+                ) from exc
+            final = BackendError(
+                f"Could not reach the server at {self.host}; check that it is running and that "
+                "the base URL is right."
+            )
+            raise _Retry(f"Could not reach the server at {self.host}.", final) from exc
+        except openai.APIError as exc:  # an error event inside a 200 stream
+            if cancel.is_set():
+                raise Cancelled() from None
+            detail = self._detail(exc.message)
+            if started:
+                raise StreamInterrupted(
+                    f"The server at {self.host} failed mid-answer ({detail}); the partial "
+                    "answer was kept."
+                ) from exc
+            raise BackendError(f"The server at {self.host} reported an error ({detail}).") from exc
+        except (AppError, _Retry):
+            raise
+        except openai.OpenAIError as exc:
+            raise BackendError(f"The OpenAI SDK failed ({type(exc).__name__}).") from exc
+        finally:
+            done.set()
+            if watcher is not None:
+                watcher.join()
+            if stream is not None:
+                stream.close()
+
+    def _status_error(self, exc: Any, model: str) -> Exception:
+        """The app's error (or a _Retry) for an HTTP error reply."""
+        status, host = int(exc.status_code), self.host
+        body = exc.body if isinstance(exc.body, dict) else {}
+        code, message = str(body.get("code") or ""), str(body.get("message") or exc.message)
+        if status == 401:
+            return ConfigError(
+                f"The server at {host} rejected the API key: check {self.key_source}."
+            )
+        if status == 403:
+            return ConfigError(f"The server at {host} denied access to the model {model!r}.")
+        if status == 404 and (code == "model_not_found" or "model" in message.lower()):
+            return ConfigError(
+                f"The server at {host} has no model named {model!r}; check the model name."
+            )
+        if status == 404:
+            return ConfigError(
+                f"There is no OpenAI-compatible API at {self.base_url}; check the base URL "
+                "(it usually ends in /v1)."
+            )
+        retry_after = _retry_after(exc.response.headers.get("retry-after"))
+        if status == 429:
+            final = BackendError(
+                f"The server at {host} is still rate-limiting requests; try again in a minute."
+            )
+            return _Retry(f"The server at {host} is rate-limiting requests.", final, retry_after)
+        if status >= 500:
+            final = BackendError(f"The server at {host} kept failing (HTTP {status}); try later.")
+            reason = f"The server at {host} is busy or failing (HTTP {status})."
+            return _Retry(reason, final, retry_after)
+        return BackendError(
+            f"The server at {host} rejected the request (HTTP {status}: {self._detail(message)})."
+        )
+
+    def _detail(self, message: str) -> str:
+        """The server's message on one line, trimmed, with the key masked in any case."""
+        text = " ".join(message.split()).rstrip(".")
+        if self._api_key != NO_KEY:
+            text = text.replace(self._api_key, "***")
+        return text[:200]
+
+
+def list_models(
+    base_url: str,
+    *,
+    api_key: str | None = None,
+    key_source: str = KEY_ENV,
+    extra_headers: Mapping[str, str] | None = None,
+    timeout: float = 10.0,
+) -> list[str]:
+    """The ids of the models the server serves, sorted; errors are one clear sentence."""
+    import openai
+
+    probe = OpenAICompatibleBackend(base_url=base_url, api_key=api_key, key_source=key_source)
+    client = _make_client(probe.base_url, probe._api_key, extra_headers or {}, timeout)
+    try:
+        return sorted(model.id for model in client.models.list())
+    except openai.APIStatusError as exc:
+        error = probe._status_error(exc, "")
+        raise error.final if isinstance(error, _Retry) else error from None
+    except openai.APIConnectionError:
+        raise BackendError(
+            f"Could not reach the server at {probe.host}; check that it is running and that "
+            "the base URL is right."
+        ) from None
+    except openai.OpenAIError as exc:
+        raise BackendError(f"The server at {probe.host} gave an unreadable model list.") from exc
+    finally:
+        client.close()
+
+
+def _make_client(base_url: str, key: str, headers: Mapping[str, str], timeout: float) -> Any:
+    import openai
+
+    # The SDK's own retries would retry after tokens were shown; ours stop at the first token.
+    return openai.OpenAI(
+        base_url=base_url, api_key=key, max_retries=0, timeout=timeout, default_headers=headers
+    )
+
+
+class _StopScanner:
+    """Holds back text that may be the start of a stop string; reports when one appears."""
+
+    def __init__(self, stop: Sequence[str]) -> None:
+        self.stop = [s for s in stop if s]
+        self.pending = ""
+
+    def feed(self, piece: str) -> tuple[str, bool]:
+        """The text safe to show now, and whether a stop string was reached."""
+        text = self.pending + piece
+        hits = [i for i in (text.find(s) for s in self.stop) if i >= 0]
+        if hits:
+            self.pending = ""
+            return text[: min(hits)], True
+        keep = max(
+            (n for s in self.stop for n in range(len(s), 0, -1) if text.endswith(s[:n])), default=0
+        )
+        self.pending = text[len(text) - keep :] if keep else ""
+        return text[: len(text) - keep], False
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds asked for by a Retry-After header (seconds or an HTTP date), if any."""
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _cut_on_cancel(cancel: threading.Event, done: threading.Event, response: Any) -> None:
+    """Shut the socket being read when cancel is set: closing it alone does not wake a read."""
+    while not done.wait(_CANCEL_POLL_S):
+        if cancel.is_set():
+            with contextlib.suppress(Exception):
+                stream = response.extensions["network_stream"]
+                stream.get_extra_info("socket").shutdown(socket.SHUT_RDWR)
+            return
