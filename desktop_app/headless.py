@@ -54,6 +54,8 @@ def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         reader_model=args.reader_model,
         solver_model=args.solver_model,
         on_retry=lambda attempt, delay, reason: printer.show(Retrying(attempt, delay, reason)),
+        on_warning=lambda message: err.write(f"qwen-math: {message}\n"),
+        keep_warm=False,  # the process ends after one solve: no idle-unload timer
     )
     request = SolveRequest(
         image=image, question=args.question, mode=args.mode or settings.solve.mode

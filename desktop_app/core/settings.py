@@ -60,6 +60,10 @@ class LocalSettings:
 
     reader_model: str = "Qwen/Qwen2-VL-2B-Instruct"
     solver_model: str = "Qwen/Qwen2.5-Math-1.5B-Instruct"
+    device: str = "auto"  # auto | cuda | cuda:N | mps | cpu
+    max_new_tokens: int = 2048
+    idle_unload_minutes: float = 10.0
+    allow_download: bool = False
 
 
 @dataclass

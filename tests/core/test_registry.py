@@ -161,8 +161,9 @@ def test_local_hook_builds_one_backend_from_model_paths(monkeypatch: pytest.Monk
     module.__spec__ = importlib.machinery.ModuleSpec(registry.LOCAL_MODULE, None)
 
     class LocalTransformersBackend:
-        def __init__(self, *, reader_model: str, solver_model: str) -> None:
+        def __init__(self, reader_model: str, solver_model: str, **options: object) -> None:
             self.models = (reader_model, solver_model)
+            self.options = options
 
     module.LocalTransformersBackend = LocalTransformersBackend  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, registry.LOCAL_MODULE, module)
@@ -170,3 +171,5 @@ def test_local_hook_builds_one_backend_from_model_paths(monkeypatch: pytest.Monk
     local = backends.solver()
     assert local.models == ("Qwen/Qwen2-VL-2B-Instruct", "/models/7b")  # type: ignore[attr-defined]
     assert backends.reader() is local
+    assert local.options["max_new_tokens"] == 2048  # type: ignore[attr-defined]
+    assert local.options["idle_unload_s"] == 600  # type: ignore[attr-defined]

@@ -46,7 +46,9 @@ def build_backends(
     reader_model: str | None = None,
     solver_model: str | None = None,
     on_retry: RetryNotice | None = None,
+    on_warning: Callable[[str], None] | None = None,
     api_key: Callable[[], str | None] = get_api_key,
+    keep_warm: bool = True,
 ) -> Backends:
     """Backends per stage: `reader`/`solver` beat `backend`, which beats the settings.
 
@@ -79,9 +81,15 @@ def build_backends(
     @cache
     def local() -> Any:
         # One instance for both stages: a local model must never run twice at once.
+        local_settings = settings.local
         return _local_backend(
-            reader_model or settings.local.reader_model,
-            solver_model or settings.local.solver_model,
+            reader_model or local_settings.reader_model,
+            solver_model or local_settings.solver_model,
+            device=local_settings.device,
+            max_new_tokens=local_settings.max_new_tokens,
+            idle_unload_s=local_settings.idle_unload_minutes * 60 if keep_warm else None,
+            allow_download=local_settings.allow_download,
+            on_warning=on_warning,
         )
 
     def model_name(stage: Stage) -> str:
@@ -208,12 +216,12 @@ def test_connection(profile: ServerProfile) -> list[str]:
 test_connection.__test__ = False  # type: ignore[attr-defined]  # pytest must not collect it
 
 
-def _local_backend(reader_model: str, solver_model: str) -> Any:
-    """The local Transformers backend when its module exists (the hook for that engineer)."""
+def _local_backend(reader_model: str, solver_model: str, **options: Any) -> Any:
+    """The local Transformers backend (it checks for the optional extra itself)."""
     if importlib.util.find_spec(LOCAL_MODULE) is None:
         raise ConfigError(LOCAL_MISSING)
     module = importlib.import_module(LOCAL_MODULE)
-    return module.LocalTransformersBackend(reader_model=reader_model, solver_model=solver_model)
+    return module.LocalTransformersBackend(reader_model, solver_model, **options)
 
 
 __all__ = [

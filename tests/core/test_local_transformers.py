@@ -1,0 +1,426 @@
+"""LocalTransformersBackend on tiny random Qwen2 / Qwen2-VL models, loaded as users load theirs."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("torch", reason="the local backend's tests need the 'local' extra")
+pytest.importorskip("transformers", reason="the local backend's tests need the 'local' extra")
+
+from desktop_app.core.backends import local_transformers as lt
+from desktop_app.core.backends.local import _loading
+from desktop_app.core.backends.local._streaming import StopTrimmer
+from desktop_app.core.backends.local_transformers import LocalTransformersBackend
+from desktop_app.core.errors import BackendError, Cancelled, ConfigError
+from tests.fakes.tiny_models import (
+    IM_END_ID,
+    problem_png,
+    tiny_reader_dir,  # noqa: F401  (fixture)
+    tiny_solver_dir,  # noqa: F401  (fixture)
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+QUESTION = [{"role": "user", "content": "Solve x + 1 = 3 for x."}]
+_OUR_THREADS = ("local-generate", "local-model-idle-unload")
+
+
+def _our_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith(_OUR_THREADS) and t.is_alive()]
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_threads() -> Iterator[None]:
+    """Every test ends with no generate thread or idle timer running and the lock free."""
+    yield
+    deadline = time.monotonic() + 2
+    while _our_threads() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not _our_threads(), "a generate thread or idle timer was left running"
+    assert not lt._GENERATION_LOCK.locked()
+
+
+@pytest.fixture(scope="module")
+def warnings() -> list[str]:
+    """Sentences the shared backend passed to on_warning."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def shared_solver(
+    tiny_solver_dir: Path,  # noqa: F811
+    warnings: list[str],
+) -> Iterator[LocalTransformersBackend]:
+    """One CPU backend on the tiny Qwen2 folder, kept warm for the module (unloading is slow)."""
+    with LocalTransformersBackend(
+        None, str(tiny_solver_dir), device="cpu", idle_unload_s=None, on_warning=warnings.append
+    ) as backend:
+        yield backend
+    _loading.unload()
+
+
+@pytest.fixture
+def solver(shared_solver: LocalTransformersBackend) -> LocalTransformersBackend:
+    """The shared backend, reset to a short generation."""
+    shared_solver.max_new_tokens = 12
+    return shared_solver
+
+
+@pytest.fixture
+def make_backend(tiny_solver_dir: Path) -> Iterator[Any]:  # noqa: F811
+    """Builds CPU backends on the tiny solver; their idle timers are stopped afterwards."""
+    made: list[LocalTransformersBackend] = []
+
+    def make(**options: Any) -> LocalTransformersBackend:
+        options = {"device": "cpu", "idle_unload_s": None, "max_new_tokens": 2, **options}
+        backend = LocalTransformersBackend(None, str(tiny_solver_dir), **options)
+        made.append(backend)
+        return backend
+
+    yield make
+    for backend in made:
+        backend._cancel_timer()
+
+
+def _loaded_model(backend: LocalTransformersBackend, stage: str = "solver") -> Any:
+    (key,) = [k for k in backend._keys if k[0] == stage]
+    return _loading._CACHE[key].model
+
+
+def test_solver_streams_several_deltas(
+    solver: LocalTransformersBackend, warnings: list[str]
+) -> None:
+    """GIVEN a local folder WHEN solving on the CPU THEN text streams in pieces, with a warning."""
+    deltas = list(solver.solve(QUESTION, threading.Event()))
+    assert len(deltas) >= 2
+    assert all(isinstance(d, str) and d for d in deltas)
+    assert any("CPU" in w for w in warnings)
+    assert type(_loaded_model(solver)).__name__ == "Qwen2ForCausalLM"
+
+
+def test_reader_streams_a_transcription(tiny_reader_dir: Path) -> None:  # noqa: F811
+    """GIVEN a Qwen2-VL folder WHEN reading a PNG THEN the transcription streams."""
+    reader = LocalTransformersBackend(
+        str(tiny_reader_dir),
+        None,
+        device="cpu",
+        max_new_tokens=10,
+        idle_unload_s=None,
+        min_pixels=4 * 28 * 28,
+        max_pixels=16 * 28 * 28,
+    )
+    deltas = list(reader.read(problem_png(), "Describe the math.", threading.Event()))
+    assert "".join(deltas)
+    model = _loaded_model(reader, "reader")
+    assert type(model).__name__ == "Qwen2VLForConditionalGeneration"
+    assert model.config._attn_implementation == "sdpa"
+
+
+def test_continuing_an_assistant_turn_prompts_with_the_partial_text(
+    solver: LocalTransformersBackend,
+) -> None:
+    """GIVEN a partial assistant turn WHEN solving THEN generation continues that very turn."""
+    list(solver.solve(QUESTION, threading.Event()))  # load
+    model = _loaded_model(solver)
+    seen: dict[str, Any] = {}
+    original = model.generate
+
+    def spy(**kwargs: Any) -> Any:
+        seen.update(kwargs)
+        return original(**kwargs)
+
+    model.generate = spy
+    try:
+        messages = [*QUESTION, {"role": "assistant", "content": "We have x = 2"}]
+        deltas = list(solver.solve(messages, threading.Event()))
+    finally:
+        del model.generate
+    tokenizer = seen["streamer"].tokenizer
+    prompt = tokenizer.decode(seen["input_ids"][0])
+    assert prompt.endswith("<|im_start|>assistant\nWe have x = 2")
+    assert "We have x = 2" not in "".join(deltas)  # only the new text is yielded
+    assert seen["do_sample"] is False
+    assert IM_END_ID in seen["eos_token_id"]
+
+
+def test_cancel_stops_generate_itself_and_frees_the_lock(
+    solver: LocalTransformersBackend,
+) -> None:
+    """GIVEN a long generation WHEN cancelled after the first delta THEN generate stops at once."""
+    backend = solver
+    list(backend.solve(QUESTION, threading.Event()))  # load the model
+    backend.max_new_tokens = 3000
+    model = _loaded_model(backend)
+    produced: list[int] = []
+    original = model.generate
+
+    def counting(**kwargs: Any) -> Any:
+        out = original(**kwargs)
+        produced.append(int(out.shape[-1] - kwargs["input_ids"].shape[-1]))
+        return out
+
+    model.generate = counting
+    cancel = threading.Event()
+    stream = backend.solve(QUESTION, cancel)
+    assert next(stream)
+    cancel.set()
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        list(stream)
+    assert time.monotonic() - started < 1.0
+    assert not _our_threads()  # the generate thread has ended
+    assert produced
+    assert produced[0] < 3000
+    assert not lt._GENERATION_LOCK.locked()
+    del model.generate
+    backend.max_new_tokens = 4
+    assert list(backend.solve(QUESTION, threading.Event()))  # the next question runs
+
+
+def test_waiting_for_the_lock_is_cancellable(solver: LocalTransformersBackend) -> None:
+    """GIVEN one generation running WHEN a second waits and is cancelled THEN it ends at once."""
+    lt._GENERATION_LOCK.acquire()
+    try:
+        cancel = threading.Event()
+        cancel.set()
+        started = time.monotonic()
+        with pytest.raises(Cancelled):
+            list(solver.solve(QUESTION, cancel))
+        assert time.monotonic() - started < 0.5
+    finally:
+        lt._GENERATION_LOCK.release()
+
+
+def test_a_generate_that_raises_is_a_backend_error(solver: LocalTransformersBackend) -> None:
+    """GIVEN generate raising WHEN solving THEN a BackendError comes quickly, and no hang."""
+    list(solver.solve(QUESTION, threading.Event()))
+    model = _loaded_model(solver)
+
+    def broken(**kwargs: Any) -> Any:
+        raise RuntimeError("CUDA error: device-side assert triggered")
+
+    model.generate = broken
+    started = time.monotonic()
+    try:
+        with pytest.raises(BackendError, match=r"failed while generating \(RuntimeError"):
+            list(solver.solve(QUESTION, threading.Event()))
+    finally:
+        del model.generate
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_silent_generate_times_out_and_is_stopped(make_backend: Any) -> None:
+    """GIVEN generate producing nothing WHEN the timeout passes THEN BackendError, generate told."""
+    backend = make_backend(generation_timeout=0.3)
+    list(backend.solve(QUESTION, threading.Event()))
+    model = _loaded_model(backend)
+    told_to_stop = threading.Event()
+
+    def stuck(**kwargs: Any) -> None:
+        ids = kwargs["input_ids"]
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # a generate stuck before its first token
+            if kwargs["stopping_criteria"](ids, None).all():
+                told_to_stop.set()
+                return
+            time.sleep(0.01)
+
+    model.generate = stuck
+    try:
+        with pytest.raises(BackendError, match=r"no text for 0\.3 seconds"):
+            list(backend.solve(QUESTION, threading.Event()))
+    finally:
+        del model.generate
+    assert told_to_stop.is_set()
+
+
+def _scripted_generate(pieces: list[str], seen: dict[str, Any]) -> Any:
+    """A generate that streams fixed text, as a real one would after stopping at a stop string."""
+
+    def generate(**kwargs: Any) -> None:
+        seen.update(kwargs)
+        streamer = kwargs["streamer"]
+        for piece in pieces:
+            streamer.on_finalized_text(piece)
+        streamer.end()
+
+    return generate
+
+
+@pytest.mark.parametrize(
+    ("pieces", "expected"),
+    [
+        (
+            ["Run it:\n```py", "thon\nprint(2)\n```\n``", "`output\n2"],
+            "Run it:\n```python\nprint(2)\n```\n",
+        ),
+        (["no stop ``", "` here"], "no stop ``` here"),
+        (["ends on a prefix ```out"], "ends on a prefix ```out"),
+    ],
+    ids=["cut-at-stop", "partial-match-released", "prefix-at-end"],
+)
+def test_stop_strings_end_the_text_and_are_not_yielded(
+    solver: LocalTransformersBackend, pieces: list[str], expected: str
+) -> None:
+    """GIVEN stop strings WHEN the streamed text reaches one THEN it ends just before it."""
+    list(solver.solve(QUESTION, threading.Event()))
+    model = _loaded_model(solver)
+    seen: dict[str, Any] = {}
+    model.generate = _scripted_generate(pieces, seen)
+    try:
+        text = "".join(solver.solve(QUESTION, threading.Event(), stop=["```output"]))
+    finally:
+        del model.generate
+    assert text == expected
+    assert seen["stop_strings"] == ["```output"]
+    assert seen["tokenizer"] is seen["streamer"].tokenizer
+
+
+def test_real_generate_honours_a_stop_string(solver: LocalTransformersBackend) -> None:
+    """GIVEN greedy output X WHEN a piece of X is a stop string THEN the text ends before it."""
+    full = "".join(solver.solve(QUESTION, threading.Event()))
+    printable = [i for i in range(2, len(full) - 2) if full[i : i + 2].isalnum()]
+    if not printable:
+        pytest.skip(f"the tiny model's greedy text has no clean stop candidate: {full!r}")
+    start = printable[0]
+    stop = full[start : start + 2]
+    text = "".join(solver.solve(QUESTION, threading.Event(), stop=[stop]))
+    assert text == full[: full.index(stop)]
+
+
+def test_stop_trimmer_holds_back_only_possible_matches() -> None:
+    """GIVEN pieces WHEN fed THEN only text that cannot start a stop string is released."""
+    trimmer = StopTrimmer(["```output", "STOP"])
+    assert trimmer.feed("abc`") == "abc"
+    assert trimmer.feed("`x") == "``x"
+    assert trimmer.feed("ST") == ""
+    assert trimmer.feed("OP tail") == ""
+    assert trimmer.stopped
+    assert trimmer.finish() == ""
+
+
+def test_models_are_shared_kept_warm_and_unloaded(make_backend: Any) -> None:
+    """GIVEN two backends on one folder THEN one model is loaded, and unload() frees it."""
+    first, second = make_backend(), make_backend()
+    list(first.solve(QUESTION, threading.Event()))
+    list(second.solve(QUESTION, threading.Event()))
+    assert _loaded_model(first) is _loaded_model(second)
+    (key,) = first._keys
+    first.unload()
+    assert key not in _loading.cached_keys()
+
+
+def test_idle_timer_unloads_and_ends(make_backend: Any) -> None:
+    """GIVEN an idle delay WHEN it passes after a generation THEN the model is unloaded."""
+    backend = make_backend(idle_unload_s=0.2)
+    list(backend.solve(QUESTION, threading.Event()))
+    (key,) = backend._keys
+    deadline = time.monotonic() + 3
+    while key in _loading.cached_keys() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert key not in _loading.cached_keys()
+
+
+def test_close_cancels_a_pending_idle_timer(make_backend: Any) -> None:
+    """GIVEN a long idle delay WHEN the backend closes THEN its timer thread is gone."""
+    backend = make_backend(idle_unload_s=600)
+    list(backend.solve(QUESTION, threading.Event()))
+    assert any(t.name == "local-model-idle-unload" for t in _our_threads())
+    backend.close()
+    assert not _our_threads()
+
+
+def test_local_folders_never_touch_the_network(
+    tiny_solver_dir: Path,  # noqa: F811
+    tiny_reader_dir: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """GIVEN no network at all WHEN loading and running both tiny models THEN all works."""
+    _loading.unload()  # load from disk again, under the ban
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("network access attempted in an offline test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    backend = LocalTransformersBackend(
+        str(tiny_reader_dir),
+        str(tiny_solver_dir),
+        device="cpu",
+        max_new_tokens=4,
+        idle_unload_s=None,
+        min_pixels=4 * 28 * 28,
+        max_pixels=16 * 28 * 28,
+    )
+    assert list(backend.read(problem_png(), "Describe.", threading.Event()))
+    assert list(backend.solve(QUESTION, threading.Event()))
+
+
+def test_wrong_kind_of_model_is_a_config_error(tiny_reader_dir: Path) -> None:  # noqa: F811
+    """GIVEN a vision model as the solver THEN one sentence says why it cannot be used."""
+    backend = LocalTransformersBackend(None, str(tiny_reader_dir), device="cpu", idle_unload_s=None)
+    with pytest.raises(ConfigError, match=r"model type \(qwen2_vl\) cannot be the solver"):
+        list(backend.solve(QUESTION, threading.Event()))
+
+
+def test_a_hub_id_not_downloaded_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a hub id absent from the cache and downloads off THEN ConfigError, no network."""
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: pytest.fail("network"))
+    backend = LocalTransformersBackend(
+        None, "qwen-math-tests/absent-model", device="cpu", idle_unload_s=None
+    )
+    with pytest.raises(ConfigError, match="is not on this computer yet"):
+        list(backend.solve(QUESTION, threading.Event()))
+
+
+def test_unknown_device_is_a_config_error(tiny_solver_dir: Path) -> None:  # noqa: F811
+    """GIVEN a device that does not exist THEN ConfigError names the choices."""
+    backend = LocalTransformersBackend(None, str(tiny_solver_dir), device="tpu", idle_unload_s=None)
+    with pytest.raises(ConfigError, match="Unknown device 'tpu'"):
+        list(backend.solve(QUESTION, threading.Event()))
+
+
+def test_missing_extra_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN torch not installed WHEN constructing THEN the sentence names the 'local' extra."""
+    monkeypatch.setitem(sys.modules, "torch", None)
+    with pytest.raises(ConfigError, match=r"needs the optional 'local' extra: run `uv run --extra"):
+        LocalTransformersBackend("a/b", "c/d")
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_missing_extra_in_a_fresh_process() -> None:
+    """GIVEN a process where importing torch fails THEN constructing raises the extra's sentence."""
+    result = _python(
+        "import sys; sys.modules['torch'] = None\n"
+        "from desktop_app.core.backends.local_transformers import LocalTransformersBackend\n"
+        "from desktop_app.core.errors import ConfigError\n"
+        "try:\n    LocalTransformersBackend(None, None)\n"
+        "except ConfigError as e:\n    print(e)\n"
+    )
+    assert "needs the optional 'local' extra" in result.stdout, result.stderr
+
+
+def test_importing_the_backend_imports_no_heavy_library() -> None:
+    """GIVEN a fresh process WHEN the local modules are imported THEN torch etc. are not."""
+    result = _python(
+        "import sys\n"
+        "import desktop_app.core.backends.local_transformers, desktop_app.core.local_models\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'huggingface_hub', 'tokenizers')"
+        " if m in sys.modules))\n"
+    )
+    assert result.stdout.strip() == "[]", result.stderr
