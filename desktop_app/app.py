@@ -1,0 +1,99 @@
+"""Composition root of the GUI: settings, backends, and the main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from desktop_app.core.backends.base import RetryNotice
+from desktop_app.core.errors import ConfigError
+from desktop_app.core.paths import app_dirs
+from desktop_app.core.pipeline import Backends
+from desktop_app.core.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from desktop_app.core.history.store import HistoryStore
+    from desktop_app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def prepare_environment() -> None:
+    """Process-wide switches that must be set before Qt starts."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Chromium refuses to run its sandbox as root; the page is locked down by CSP anyway.
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+
+
+def run_gui(initial_command: str | None = None) -> int:
+    """Open the main window (and the single-instance server, the tray) and run the event loop."""
+    prepare_environment()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from desktop_app.ui.single_instance import InstanceServer, hand_over
+    from desktop_app.ui.tray import create_tray
+    from desktop_app.ui.web_scheme import register_scheme
+
+    register_scheme()
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Qwen Math")
+    app.setDesktopFileName("qwen-math")
+    try:
+        settings = load_settings(app_dirs().settings_file)
+        problem = None
+    except ConfigError as exc:
+        settings, problem = Settings(), str(exc)
+    server = InstanceServer()
+    if not server.listen():  # another instance won the start-up race: hand over to it
+        return 0 if hand_over(initial_command or "show") else 1
+    store = open_history()
+    window = create_main_window(settings, store)
+    server.command_received.connect(
+        lambda command: window.snip() if command == "snip" else window.raise_to_front()
+    )
+    tray = create_tray(window, window.snip, window.raise_to_front, app.quit)
+    window.show()
+    if problem:
+        QMessageBox.warning(window, "Settings", f"{problem} The defaults are used.")
+    if initial_command == "snip":
+        QTimer.singleShot(0, window.snip)
+    code = app.exec()
+    server.close()
+    if store is not None:
+        store.close()
+    del tray
+    return code
+
+
+def open_history() -> HistoryStore | None:
+    """The history store, interrupted answers marked and orphans swept; None if unusable."""
+    from desktop_app.core.history.image_files import remove_orphans
+    from desktop_app.core.history.store import HistoryStore, default_store_path
+
+    try:
+        store = HistoryStore(default_store_path())
+    except ConfigError as exc:
+        log.warning("history unavailable: %s", exc)
+        return None
+    recovered = store.recover_interrupted()
+    if recovered:
+        log.info("%d answers were interrupted by a crash; kept as interrupted", recovered)
+    remove_orphans(store)
+    return store
+
+
+def create_main_window(settings: Settings, store: HistoryStore | None = None) -> MainWindow:
+    """The window wired to the backends the settings describe."""
+    from desktop_app.core.backends.registry import build_backends
+    from desktop_app.ui.key_prompt import ask_api_key
+    from desktop_app.ui.main_window import MainWindow
+
+    def make_backends(on_retry: RetryNotice) -> Backends:
+        return build_backends(settings, on_retry=on_retry)
+
+    return MainWindow(make_backends, ask_api_key, store)

@@ -1,0 +1,127 @@
+"""Exporting a conversation as one standalone HTML file: math, image and styles all inline."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from desktop_app.core.history.export import to_markdown
+from desktop_app.core.history.models import Conversation
+from desktop_app.core.markdown_render import render_markdown
+
+# The "full" build bundles every TeX extension: the plain tex-svg.js would try to fetch
+# extensions such as \boldsymbol's or \cancel's on first use, which an offline file cannot.
+MATHJAX_FILE = "tex-svg-full.js"
+
+# Mirrors the answer page's MathJax setup: only what the renderer marked as math is typeset.
+_MATHJAX_CONFIG = """window.MathJax = {
+  tex: {
+    inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]],
+    displayMath: [["$$", "$$"], ["\\\\[", "\\\\]"]],
+    processEscapes: true,
+    processEnvironments: true
+  },
+  svg: { fontCache: "global" },
+  options: {
+    ignoreHtmlClass: "answer-root",
+    processHtmlClass: "math",
+    enableMenu: false,
+    menuOptions: { settings: { assistiveMml: false, explorer: false, collapsible: false } }
+  }
+};"""
+
+_EXPORT_CSS = """
+body { max-width: 52rem; margin: 0 auto; padding: 24px; }
+figure.problem { margin: 0 0 1.2em; }
+figure.problem img { max-width: 100%; height: auto; border: 1px solid var(--rule);
+  border-radius: 6px; }
+@media print { body { max-width: none; } }
+"""
+
+
+def mathjax_source() -> str:
+    """The MathJax bundle shipped by the django-static-mathjax package."""
+    path = files("mathjax") / "static" / "mathjax" / "es5" / MATHJAX_FILE
+    return path.read_text(encoding="utf-8")
+
+
+def to_html(conversation: Conversation, image_png: bytes | None) -> str:
+    """The conversation as a self-contained HTML document that renders with no network."""
+    markdown = to_markdown(conversation, None)
+    # to_markdown joins single-line parts with blank lines: title, saved-on line, then the rest.
+    title_md, saved_md, rest_md = ([*markdown.split("\n\n", 2), "", ""])[:3]
+    figure = ""
+    if image_png is not None:
+        data = base64.b64encode(image_png).decode("ascii")
+        figure = (
+            '<figure class="problem"><img alt="The problem as captured" '
+            f'src="data:image/png;base64,{data}"></figure>\n'
+        )
+    body = render_markdown(f"{title_md}\n\n{saved_md}") + figure + render_markdown(rest_md)
+    mathjax = _script_safe(mathjax_source())
+    scripts = (_MATHJAX_CONFIG, mathjax)
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{_csp(scripts)}">',
+            '<meta name="referrer" content="no-referrer">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{html.escape(conversation.title)}</title>",
+            f"<style>{_answer_css()}{_EXPORT_CSS}</style>",
+            f"<script>{scripts[0]}</script>",
+            f"<script>{scripts[1]}</script>",
+            "</head>",
+            "<body>",
+            f'<main class="answer-root">\n{body}</main>',
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def export_html(conversation: Conversation, image: Path | None, target: Path) -> Path:
+    """Write the conversation to `target` as one standalone .html file; returns `target`."""
+    png = image.read_bytes() if image is not None and image.exists() else None
+    target.write_text(to_html(conversation, png), encoding="utf-8")
+    return target
+
+
+def _csp(scripts: tuple[str, ...]) -> str:
+    # Scripts by hash rather than 'unsafe-inline': then a javascript: link that math like
+    # \href could produce, or an injected handler, cannot run. MathJax's SVG output sets
+    # inline styles, so styles do need 'unsafe-inline'; nothing may load from anywhere.
+    hashes = " ".join(f"'sha256-{_sha256_b64(s)}'" for s in scripts)
+    return (
+        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
+        "font-src data:; connect-src 'none'; object-src 'none'; frame-src 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+def _sha256_b64(text: str) -> str:
+    return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def _script_safe(source: str) -> str:
+    # Inside <script>, only "</script" (any case) ends the element early; MathJax's bundle
+    # contains none today, but a future one must not be able to break the page.
+    return source.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+
+
+@cache
+def _answer_css() -> str:
+    """The answer page's stylesheet, so an export looks like the app (empty if not found)."""
+    package = Path(__file__).resolve().parents[2]
+    for folder in (package / "_resources" / "answer", package.parent / "resources" / "answer"):
+        css = folder / "answer.css"
+        if css.is_file():
+            return css.read_text(encoding="utf-8")
+    return ""

@@ -1,0 +1,1 @@
+"""Qt widgets; they subscribe to pipeline events and never write the store."""

@@ -1,0 +1,382 @@
+"""HistorySidebar: saved conversations by day, searchable, renamable, deletable with undo."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.history.models import SearchHit
+from desktop_app.core.history.store import HistoryStore
+from desktop_app.ui.history_model import GROUPS, HistoryListModel, Role, SearchRunner
+
+SEARCH_DEBOUNCE_MS = 150
+UNDO_MS = 5000
+ROW_H, HEADER_H, THUMB, PAD = 52, 26, 40, 8
+_THUMB_CACHE = 256  # decoded thumbnails kept: a few screens' worth, so memory stays flat
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def time_label(timestamp: float, group: str | None, now: float) -> str:
+    """A short time for a row: the clock today, the weekday this week, else the date."""
+    moment = datetime.fromtimestamp(timestamp)
+    if group in GROUPS[:2]:
+        return moment.strftime("%H:%M")
+    if group == GROUPS[2]:
+        return moment.strftime("%a %H:%M")
+    if moment.year == datetime.fromtimestamp(now).year:
+        return f"{moment.day} {moment:%b}"
+    return f"{moment.day} {moment:%b %Y}"
+
+
+class HistoryDelegate(QStyledItemDelegate):
+    """Draws a row (thumbnail, elided title, grey time) under its day header when one starts."""
+
+    def __init__(
+        self, store: HistoryStore, now: Callable[[], float], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._store, self._now = store, now
+        self._thumbs: OrderedDict[str, QPixmap | None] = OrderedDict()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802
+        """One row, plus a header when it starts a day group."""
+        return QSize(200, ROW_H + (HEADER_H if index.data(Role.GROUP_STARTS) else 0))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        """Paint the header, the selection, the thumbnail and the two lines of text."""
+        painter.save()
+        rect = QRect(option.rect)
+        palette = option.palette
+        muted = palette.color(palette.ColorGroup.Normal, palette.ColorRole.PlaceholderText)
+        if index.data(Role.GROUP_STARTS):
+            header = QRect(rect.left() + PAD, rect.top(), rect.width() - 2 * PAD, HEADER_H)
+            font = QFont(option.font)
+            font.setPointSizeF(font.pointSizeF() * 0.85)
+            font.setBold(True)
+            painter.setFont(font)
+            painter.setPen(muted)
+            align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+            painter.drawText(header.adjusted(0, 0, 0, -4), align, str(index.data(Role.GROUP)))
+            rect.setTop(rect.top() + HEADER_H)
+        item = QStyleOptionViewItem(option)
+        item.rect = rect
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, item, painter, widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        self._paint_thumb(painter, index, QRect(rect.left() + PAD, rect.top() + 6, THUMB, THUMB))
+        text_left = rect.left() + 2 * PAD + THUMB
+        width = rect.right() - PAD - text_left
+        role = palette.ColorRole.HighlightedText if selected else palette.ColorRole.Text
+        font = QFont(option.font)
+        painter.setFont(font)
+        painter.setPen(palette.color(role))
+        title = painter.fontMetrics().elidedText(
+            str(index.data()), Qt.TextElideMode.ElideRight, width
+        )
+        painter.drawText(QRect(text_left, rect.top() + 7, width, 20), 0, title)
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        painter.setFont(font)
+        painter.setPen(palette.color(role) if selected else muted)
+        stamp = float(index.data(Role.UPDATED_AT))
+        detail = time_label(stamp, index.data(Role.GROUP), self._now())
+        if snippet := index.data(Role.SNIPPET):
+            detail = f"{detail} · {snippet}"
+        detail = painter.fontMetrics().elidedText(detail, Qt.TextElideMode.ElideRight, width)
+        painter.drawText(QRect(text_left, rect.top() + 28, width, 18), 0, detail)
+        painter.restore()
+
+    def updateEditorGeometry(  # noqa: N802 (Qt API)
+        self, editor: QWidget, option: QStyleOptionViewItem, index: _Index
+    ) -> None:
+        """Edit the title where it is drawn."""
+        rect = QRect(option.rect)
+        top = rect.top() + (HEADER_H if index.data(Role.GROUP_STARTS) else 0)
+        left = rect.left() + 2 * PAD + THUMB - 3
+        editor.setGeometry(QRect(left, top + 4, rect.right() - PAD - left, 24))
+
+    def _paint_thumb(self, painter: QPainter, index: _Index, box: QRect) -> None:
+        ratio = painter.device().devicePixelRatioF()
+        pixmap = self._thumb(index.data(Role.IMAGE_SHA256), ratio)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QColor(0, 0, 0, 30))
+        painter.setBrush(QColor(128, 128, 128, 28))
+        painter.drawRoundedRect(box, 5, 5)
+        if pixmap is None:
+            painter.setPen(QColor(128, 128, 128))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, "∑")
+            return
+        size = pixmap.deviceIndependentSize()
+        x = box.left() + (box.width() - round(size.width())) // 2
+        painter.drawPixmap(x, box.top() + (box.height() - round(size.height())) // 2, pixmap)
+
+    def _thumb(self, sha256: str | None, ratio: float) -> QPixmap | None:
+        """The thumbnail scaled once to the box at the screen's pixel ratio (cached, bounded)."""
+        if sha256 is None:
+            return None
+        if sha256 in self._thumbs:
+            self._thumbs.move_to_end(sha256)
+            return self._thumbs[sha256]
+        pixmap: QPixmap | None = QPixmap(str(self._store.images.thumb_path(sha256)))
+        if pixmap is not None and not pixmap.isNull():
+            side = round(THUMB * ratio)
+            pixmap = pixmap.scaled(
+                side,
+                side,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            pixmap.setDevicePixelRatio(ratio)
+        else:
+            pixmap = None
+        self._thumbs[sha256] = pixmap
+        if len(self._thumbs) > _THUMB_CACHE:
+            self._thumbs.popitem(last=False)
+        return pixmap
+
+
+class HistorySidebar(QWidget):
+    """The list of saved conversations; it renames and deletes them in the store itself."""
+
+    conversation_opened = Signal(str)
+    conversation_deleted = Signal(str)  # once the delete is final (after the undo window)
+    new_conversation_requested = Signal()
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        parent: QWidget | None = None,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._now = now
+        self._pending: str | None = None  # the conversation whose delete can still be undone
+        self._press = QPoint()
+        self.model = HistoryListModel(store, now, self)
+        self._build()
+        self._undo_timer = QTimer(self, singleShot=True, interval=UNDO_MS)
+        self._undo_timer.timeout.connect(self.commit_pending_delete)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self._on_search)
+        # Searching 10,000 conversations with their answers takes up to ~1 s (bm25 over every
+        # match), so it runs on a worker thread; only the newest search's hits are shown.
+        self._searcher = SearchRunner(store.path, self)
+        self._searcher.found.connect(self._on_found)
+        self._search_tag = 0
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting within the undo window still deletes
+            app.aboutToQuit.connect(self.shutdown)
+        self.model.reload()
+        self._update_empty()
+
+    def _build(self) -> None:
+        self.search_edit = QLineEdit(placeholderText="Search history", clearButtonEnabled=True)
+        self.search_edit.setAccessibleName("Search history")
+        self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
+        self.new_button = QPushButton("New")
+        self.new_button.setToolTip("Start a new problem")
+        self.new_button.clicked.connect(lambda: self.new_conversation_requested.emit())
+        self.list_view = QListView()
+        self.list_view.setModel(self.model)
+        self.list_view.setItemDelegate(HistoryDelegate(self._store, self._now, self.list_view))
+        self.list_view.setFrameShape(QListView.Shape.NoFrame)
+        self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list_view.customContextMenuRequested.connect(self._on_context_menu)
+        self.list_view.clicked.connect(self._on_clicked)
+        self.list_view.viewport().installEventFilter(self)
+        self.list_view.installEventFilter(self)
+        self.list_view.setAccessibleName("History")
+        self.empty_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.empty_label.setEnabled(False)
+        self.undo_label = QLabel()
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.clicked.connect(self.undo_delete)
+        self.undo_bar = QWidget()
+        undo_row = QHBoxLayout(self.undo_bar)
+        undo_row.setContentsMargins(PAD, 4, PAD, 4)
+        undo_row.addWidget(self.undo_label, 1)
+        undo_row.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        top = QHBoxLayout()
+        top.addWidget(self.search_edit, 1)
+        top.addWidget(self.new_button)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.setSpacing(4)
+        column.addLayout(top)
+        column.addWidget(self.list_view, 1)
+        column.addWidget(self.empty_label)
+        column.addWidget(self.undo_bar)
+
+    # -- public API ----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the store (after a conversation was saved or updated); keeps the selection."""
+        if self.search_edit.text().strip():
+            self._on_search()
+            return
+        current = self.list_view.currentIndex().data(Role.ID)
+        self.model.reload()
+        if current:
+            self.select(str(current))
+        self._update_empty()
+
+    def select(self, conv_id: str) -> None:
+        """Highlight a conversation without opening it (loading pages until it shows up)."""
+        row = self.model.row_of(conv_id)
+        while row < 0 and self.model.canFetchMore() and self.model.rowCount() < 2000:
+            self.model.fetchMore()
+            row = self.model.row_of(conv_id)
+        if row < 0:
+            self.list_view.clearSelection()
+            return
+        index = self.model.index(row)
+        self.list_view.setCurrentIndex(index)
+        self.list_view.scrollTo(index)
+
+    def delete(self, conv_id: str) -> None:
+        """Remove a conversation from view now; delete it for real unless undone in time."""
+        self.commit_pending_delete()
+        summary = self.model.hide(conv_id)
+        self._pending = conv_id
+        title = summary.title if summary is not None else "conversation"
+        elided = self.undo_label.fontMetrics().elidedText(
+            f"Deleted “{title}”", Qt.TextElideMode.ElideMiddle, 220
+        )
+        self.undo_label.setText(elided)
+        self.undo_bar.show()
+        self._undo_timer.start()
+        self._update_empty()
+
+    def undo_delete(self) -> None:
+        """Bring back the conversation deleted last."""
+        conv_id, self._pending = self._pending, None
+        self._undo_timer.stop()
+        self.undo_bar.hide()
+        if conv_id is not None:
+            self.model.unhide(conv_id)
+            self.refresh()
+
+    def commit_pending_delete(self) -> None:
+        """Delete for real what is waiting in the undo window (also on quit)."""
+        conv_id, self._pending = self._pending, None
+        self._undo_timer.stop()
+        self.undo_bar.hide()
+        if conv_id is None:
+            return
+        self._store.delete(conv_id)
+        self.model.forget(conv_id)
+        self.conversation_deleted.emit(conv_id)
+
+    def shutdown(self) -> None:
+        """Make a pending delete final and stop the search thread (on close and on quit)."""
+        self._search_timer.stop()
+        self.commit_pending_delete()
+        self._searcher.shutdown()
+
+    def rename(self, conv_id: str, title: str) -> None:
+        """Rename a conversation (an empty title brings back the default one)."""
+        self.model.rename(conv_id, title)
+
+    # -- events --------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        """A delete still in its undo window becomes final when the sidebar closes."""
+        self.shutdown()
+        super().closeEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        """Remember where the mouse went down; Delete and Return act on the current row."""
+        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            self._press = event.position().toPoint()
+        elif (
+            watched is self.list_view
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and self.list_view.state() != QAbstractItemView.State.EditingState
+        ):
+            conv_id = self.list_view.currentIndex().data(Role.ID)
+            if conv_id and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.conversation_opened.emit(str(conv_id))
+                return True
+            if conv_id and event.key() == Qt.Key.Key_Delete:
+                self.delete(str(conv_id))
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        rect = self.list_view.visualRect(index)
+        if index.data(Role.GROUP_STARTS) and self._press.y() < rect.top() + HEADER_H:
+            return  # a click on a day header opens nothing
+        self.conversation_opened.emit(str(index.data(Role.ID)))
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.list_view.indexAt(pos)
+        if not index.isValid():
+            return
+        conv_id = str(index.data(Role.ID))
+        menu = QMenu(self)
+        menu.addAction("Open", lambda: self.conversation_opened.emit(conv_id))
+        menu.addAction("Rename", lambda: self.list_view.edit(index))
+        menu.addAction("Delete", lambda: self.delete(conv_id))
+        menu.exec(self.list_view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def _on_search(self) -> None:
+        query = self.search_edit.text().strip()
+        if query:
+            self._search_tag = self._searcher.search(query)
+            return
+        self._search_tag = 0  # hits still on their way are for an older text
+        self.model.reload()
+        self._update_empty()
+
+    def _on_found(self, tag: int, query: str, hits: Sequence[SearchHit]) -> None:
+        if tag != self._search_tag:
+            return
+        self.model.show_hits(query, hits)
+        self._update_empty()
+
+    def _update_empty(self) -> None:
+        empty = self.model.rowCount() == 0
+        self.empty_label.setText(
+            "No matches." if self.model.searching else "No saved problems yet."
+        )
+        self.empty_label.setVisible(empty)
+        self.list_view.setVisible(not empty)

@@ -1,0 +1,394 @@
+"""The main window: image well, question, transcript, the live answer, and Stop."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Callable, Iterator
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QToolBar,
+    QWidget,
+)
+
+from desktop_app.core.backends.base import RetryNotice
+from desktop_app.core.backends.registry import MISSING_KEY
+from desktop_app.core.conversation import conversation_markdown, question_markdown
+from desktop_app.core.events import (
+    AnswerDelta,
+    Event,
+    Failed,
+    FinalAnswer,
+    Finished,
+    ImageReady,
+    Retrying,
+    StageStarted,
+    TranscriptDelta,
+)
+from desktop_app.core.history.recorder import record
+from desktop_app.core.history.store import HistoryStore
+from desktop_app.core.pipeline import Backends, SolveRequest, run_pipeline
+from desktop_app.ui.answer_view import AnswerView
+from desktop_app.ui.drop_area import image_bytes_from_mime
+from desktop_app.ui.history_sidebar import HistorySidebar
+from desktop_app.ui.problem_panel import ProblemPanel
+from desktop_app.ui.snip_overlay import SnipOverlay
+from desktop_app.ui.workers import PipelineWorker
+
+log = logging.getLogger(__name__)
+
+BackendsFactory = Callable[[RetryNotice], Backends]
+KeyPrompt = Callable[[QWidget], bool]  # asks for a key and stores it; False when cancelled
+
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff);;All files (*)"
+EXIT_STOPPED = 130
+
+
+class MainWindow(QMainWindow):
+    """Drop or paste a problem; watch the transcript and the typeset solution stream in."""
+
+    def __init__(
+        self,
+        make_backends: BackendsFactory,
+        ask_api_key: KeyPrompt,
+        store: HistoryStore | None = None,
+    ) -> None:
+        super().__init__()
+        self._make_backends = make_backends
+        self._ask_api_key = ask_api_key
+        self._store = store
+        self._conversation_id: str | None = None
+        self._worker: PipelineWorker | None = None
+        self._request: SolveRequest | None = None
+        self._image: bytes | None = None
+        self._retry_after_key: SolveRequest | None = None
+        self.setWindowTitle("Qwen Math")
+        self.resize(1100, 720)
+        self._build()
+        self.snip_overlay = SnipOverlay()
+        self.snip_overlay.snipped.connect(self._on_snipped)
+        self.snip_overlay.cancelled.connect(self._restore)
+        self.snip_overlay.failed.connect(self._on_snip_failed)
+        self._was_visible = False
+
+    # -- construction -------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.problem = ProblemPanel()
+        self.problem.image_chosen.connect(self._on_image_chosen)
+        self.problem.question_submitted.connect(self.solve)
+        self.problem.resolve_requested.connect(self._on_resolve)
+        self.drop_area = self.problem.drop_area
+        self.question_edit = self.problem.question_box.editor
+        self.transcript_editor = self.problem.transcript_editor
+        self.answer_view = AnswerView()
+        self.answer_view.setAccessibleName("Solution")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.history_sidebar: HistorySidebar | None = None
+        if self._store is not None:
+            self.history_sidebar = HistorySidebar(self._store)
+            self.history_sidebar.conversation_opened.connect(self.open_conversation)
+            self.history_sidebar.conversation_deleted.connect(self._on_conversation_deleted)
+            self.history_sidebar.new_conversation_requested.connect(self.new_conversation)
+            splitter.addWidget(self.history_sidebar)
+        splitter.addWidget(self.problem)
+        splitter.addWidget(self.answer_view)
+        splitter.setStretchFactor(splitter.count() - 1, 2)
+        splitter.setSizes([250, 340, 660] if self._store is not None else [380, 720])
+        self.setCentralWidget(splitter)
+        self.status_label = QLabel("Ready")
+        self.status_label.setAccessibleName("Status")
+        self.statusBar().addWidget(self.status_label, 1)
+        self._build_actions()
+
+    def _build_actions(self) -> None:
+        toolbar = QToolBar("Main")
+        toolbar.setMovable(False)
+        self.addToolBar(toolbar)
+        self.new_action = self._action(
+            "&New Problem", QKeySequence.StandardKey.New, self.new_conversation
+        )
+        self.snip_action = self._action("S&nip Screen", "Ctrl+Shift+S", self.snip)
+        self.open_action = self._action(
+            "&Open Image…", QKeySequence.StandardKey.Open, self._on_open
+        )
+        self.paste_action = self._action("&Paste Image", QKeySequence.StandardKey.Paste, self.paste)
+        self.solve_action = self._action("&Solve", "Ctrl+Return", self.solve)
+        self.stop_action = self._action("S&top", "Esc", self.stop)
+        self.stop_action.setEnabled(False)
+        for action in (
+            self.new_action,
+            self.snip_action,
+            self.open_action,
+            self.paste_action,
+            self.solve_action,
+            self.stop_action,
+        ):
+            toolbar.addAction(action)
+        menu = self.menuBar().addMenu("&File")
+        menu.addActions([self.new_action, self.snip_action, self.open_action, self.paste_action])
+        menu.addSeparator()
+        menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
+
+    def _action(self, text: str, shortcut: object, slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(shortcut)  # type: ignore[arg-type]
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    # -- user actions --------------------------------------------------------------------
+
+    def load_image(self, data: bytes, name: str = "image") -> None:
+        """Take a new problem image and solve it straight away."""
+        log.info("new image from %s (%d bytes)", name, len(data))
+        self._image = data
+        self._conversation_id = None
+        self.problem.clear_image()
+        self.start(SolveRequest(image=data, question=self.problem.question()))
+
+    def snip(self) -> None:
+        """Hide the window, freeze every screen, and let the user drag a region to solve."""
+        self._was_visible = self.isVisible()
+        self.hide()
+        # give the compositor time to remove our window before the screens are frozen
+        QTimer.singleShot(150, self.snip_overlay.start)
+
+    def raise_to_front(self) -> None:
+        """Show the window above the others (a second `qwen-math` asks for this)."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    @Slot(bytes)
+    def _on_snipped(self, png: bytes) -> None:
+        self._restore()
+        self.load_image(png, "snip")
+
+    @Slot(str)
+    def _on_snip_failed(self, message: str) -> None:
+        self._restore()
+        self._set_status(message)
+
+    @Slot()
+    def _restore(self) -> None:
+        self.raise_to_front()
+
+    def paste(self) -> None:
+        """Solve the image (or image file) on the clipboard."""
+        found = image_bytes_from_mime(QApplication.clipboard().mimeData())
+        if found is None:
+            self._set_status("The clipboard holds no image.")
+            return
+        self.load_image(*found)
+
+    def solve(self) -> None:
+        """Solve what is in front: a sketch, a corrected transcript, or the image and question."""
+        sketch = self.problem.pending_sketch()
+        if sketch is not None:
+            self.load_image(sketch, "sketch")
+            return
+        if self.transcript_editor.is_modified():
+            self._on_resolve(self.transcript_editor.text())
+            return
+        question = self.problem.question()
+        if self._image is None and not question.strip():
+            self._set_status("Drop an image, draw a sketch or type a question first.")
+            return
+        if self._conversation_id is not None and question.strip():
+            self._follow_up(self._conversation_id, question)
+            return
+        self.start(SolveRequest(image=self._image, question=question))
+
+    def _follow_up(self, conversation_id: str, question: str) -> None:
+        """Ask a further question about the open conversation, with its turns as memory."""
+        assert self._store is not None
+        conversation = self._store.get(conversation_id)
+        history = tuple((t.question, t.answer) for t in conversation.turns if t.answer)
+        shown = conversation_markdown("", history) + "\n\n---\n\n" + question_markdown(question)
+        request = SolveRequest(
+            question=question, transcript=conversation.transcript, history=history
+        )
+        self.start(request, conversation_id=conversation_id, shown=shown)
+        self.problem.question_box.clear()
+
+    def open_conversation(self, conversation_id: str) -> None:
+        """Show a saved conversation; a question typed next continues it."""
+        if self._store is None:
+            return
+        self.stop()
+        conversation = self._store.get(conversation_id)
+        self._conversation_id, self._image = conversation.id, None
+        path = self._store.image_path(conversation)
+        if path is not None and path.is_file():
+            self.problem.show_image(path.read_bytes())
+        else:
+            self.problem.clear_image()
+        self.transcript_editor.set_text(conversation.transcript)
+        self.problem.question_box.clear()
+        turns = [(t.question, t.answer) for t in conversation.turns]
+        self.answer_view.set_markdown(conversation_markdown("", turns))
+        self._set_status(conversation.title)
+
+    def new_conversation(self) -> None:
+        """Clear the window for a new problem."""
+        self.stop()
+        self._conversation_id, self._image = None, None
+        self.problem.clear_image()
+        self.problem.question_box.clear()
+        self.transcript_editor.clear()
+        self.answer_view.clear()
+        self._set_status("Ready")
+
+    @Slot(str)
+    def _on_conversation_deleted(self, conversation_id: str) -> None:
+        if conversation_id == self._conversation_id:
+            self.new_conversation()
+
+    def start(
+        self, request: SolveRequest, *, conversation_id: str | None = None, shown: str = ""
+    ) -> None:
+        """Run `request` (a new turn of `conversation_id` if given), stopping any run first."""
+        self.stop()
+        self._request = request
+        self.transcript_editor.set_text(request.transcript or "")
+        self.answer_view.clear()
+        if shown:
+            self.answer_view.set_markdown(shown)  # earlier turns stay above the new answer
+        store = self._store
+
+        def on_retry(attempt: int, delay: float, reason: str) -> None:
+            worker.event_emitted.emit(Retrying(attempt, delay, reason))
+
+        def events(cancel: threading.Event) -> Iterator[Event]:
+            # runs on the worker thread: building backends may touch the keyring
+            stream = run_pipeline(request, self._make_backends(on_retry), cancel)
+            if store is None:
+                return stream
+            return record(
+                stream,
+                store,
+                question=request.question,
+                transcript=request.transcript,
+                reads_image=request.image is not None and request.transcript is None,
+                conversation_id=conversation_id,
+            )
+
+        worker = PipelineWorker(events)
+        worker.event_emitted.connect(self._on_event)
+        worker.finished.connect(functools.partial(self._on_worker_finished, worker))
+        self._worker = worker
+        self.stop_action.setEnabled(True)
+        self._set_status("Starting…")
+        worker.start()
+
+    def stop(self) -> None:
+        """Stop the run in progress; what streamed so far stays on screen."""
+        if self._worker is not None:
+            self._worker.cancel()
+
+    @Slot(bytes, str)
+    def _on_image_chosen(self, data: bytes, name: str) -> None:
+        self.load_image(data, name)
+
+    @Slot(str)
+    def _on_resolve(self, transcript: str) -> None:
+        # the image was read already: solve the corrected text without reading it again
+        self.start(SolveRequest(question=self.problem.question(), transcript=transcript))
+
+    def _on_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image", "", IMAGE_FILTER)
+        if path:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError as exc:
+                self._set_status(f"The file could not be read ({exc.strerror}).")
+                return
+            self.load_image(data, path)
+
+    # -- pipeline events -------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_event(self, event: Event) -> None:
+        if self.sender() is not self._worker:
+            return  # a late event from a run that was replaced
+        if isinstance(event, ImageReady):
+            self.problem.show_image(event.png)
+        elif isinstance(event, StageStarted):
+            verb = "Reading the image" if event.stage == "read" else "Solving"
+            self._set_status(f"{verb} with {event.model}…")
+            self.transcript_editor.set_streaming(event.stage == "read")
+        elif isinstance(event, TranscriptDelta):
+            self.transcript_editor.append_text(event.delta)
+        elif isinstance(event, AnswerDelta):
+            self.answer_view.append_delta(event.delta)
+        elif isinstance(event, Retrying):
+            self._set_status(f"{event.reason} Trying again in {event.delay:.0f} s…")
+        elif isinstance(event, FinalAnswer):
+            self._set_status(f"Final answer: {event.answer}")
+        elif isinstance(event, Finished):
+            self.answer_view.finish()
+            if event.conversation_id is not None:
+                self._conversation_id = event.conversation_id
+            if not self.status_label.text().startswith("Final answer"):
+                self._set_status("Done.")
+        elif isinstance(event, Failed):
+            self._on_failed(event)
+
+    def _on_failed(self, event: Failed) -> None:
+        self.transcript_editor.set_streaming(False)
+        self.answer_view.finish()
+        if event.exit_code == EXIT_STOPPED:
+            self._set_status("Stopped.")
+            self.answer_view.show_notice("Stopped. The partial answer is kept.", "info")
+            return
+        self._set_status(event.message)
+        wants_key = event.message == MISSING_KEY and self._request is not None
+        if wants_key and self._ask_api_key(self):
+            # rerun once this run's thread has ended, so the two never race
+            self._retry_after_key = self._request
+            return
+        self.answer_view.show_notice(event.message, "error")
+
+    def _on_worker_finished(self, worker: PipelineWorker) -> None:
+        worker.wait(1.0)
+        if worker is self._worker:
+            self.stop_action.setEnabled(False)
+            self._worker = None
+            if self.history_sidebar is not None:
+                self.history_sidebar.refresh()  # stopped and failed turns are saved too
+                if self._conversation_id is not None:
+                    self.history_sidebar.select(self._conversation_id)
+            retry = self._retry_after_key
+            if retry is not None:
+                self._retry_after_key = None
+                self.start(retry)
+        worker.deleteLater()
+
+    def _set_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def shutdown(self, timeout: float = 5.0) -> bool:
+        """Stop and join the run in progress; True when no thread is left."""
+        if self.history_sidebar is not None:
+            self.history_sidebar.shutdown()  # a pending delete becomes final
+        worker = self._worker
+        if worker is None:
+            return True
+        worker.cancel()
+        return worker.wait(timeout)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,150 @@
+// The answer page. Python renders Markdown to safe HTML and calls appendBlocks/setTail;
+// this file only places that HTML and asks MathJax to typeset the new math in it.
+"use strict";
+
+let resolveMathJax;
+const mathJaxReady = new Promise((resolve) => { resolveMathJax = resolve; });
+
+window.MathJax = {
+  loader: { load: ["ui/safe"] },  // neutralises \href{javascript:..}, \style, \class tricks
+  tex: {
+    inlineMath: [["$", "$"], ["\\(", "\\)"]],
+    displayMath: [["$$", "$$"], ["\\[", "\\]"]],
+    processEscapes: true,
+    processEnvironments: true,
+  },
+  svg: { fontCache: "global" },
+  options: {
+    // Only elements the renderer marked as math are ever scanned: "$5" in prose stays text.
+    ignoreHtmlClass: "answer-root",
+    processHtmlClass: "math",
+    enableMenu: false,
+    // No menu means no a11y/explorer/speech modules (and their fetches) either.
+    menuOptions: { settings: { assistiveMml: false, explorer: false, collapsible: false } },
+    safeOptions: {
+      safeProtocols: { http: true, https: true, mailto: true, file: false, javascript: false, data: false },
+    },
+  },
+  startup: {
+    typeset: false,
+    pageReady() {
+      return MathJax.startup.defaultPageReady().then(resolveMathJax);
+    },
+  },
+};
+
+(function () {
+  let queue = Promise.resolve();  // typesetting jobs, strictly one after another
+  let queuedJobs = 0;
+  let mathJaxStarted = false;
+  mathJaxReady.then(() => { mathJaxStarted = true; });
+  let tailJobQueued = false;
+  let tailCache = new Map();  // TeX source -> typeset node, so a re-sent tail does not flicker
+  let stickToBottom = true;
+
+  const $ = (id) => document.getElementById(id);
+
+  function untypesetMath(root) {
+    return Array.from(root.querySelectorAll(".math:not(.typeset)"));
+  }
+
+  function reuseTypeset(root) {
+    for (const el of untypesetMath(root)) {
+      const node = tailCache.get(el.textContent);
+      if (node) {
+        el.dataset.tex = el.textContent;
+        el.replaceChildren(node.cloneNode(true));
+        el.classList.add("typeset");
+      }
+    }
+  }
+
+  function rememberTail() {
+    const cache = new Map();
+    for (const el of $("tail").querySelectorAll(".math.typeset")) {
+      if (el.firstElementChild) cache.set(el.dataset.tex, el.firstElementChild);
+    }
+    tailCache = cache;
+  }
+
+  function enqueue(job) {
+    queuedJobs += 1;
+    queue = queue.then(() => mathJaxReady).then(job).catch((err) => {
+      console.error("typeset failed:", err && err.message ? err.message : err);
+    }).finally(() => { queuedJobs -= 1; });
+  }
+
+  function typesetNow(elements) {
+    const math = elements.filter((el) => el.isConnected && !el.classList.contains("typeset"));
+    if (!math.length) return Promise.resolve();
+    for (const el of math) el.dataset.tex = el.textContent;
+    return MathJax.typesetPromise(math).then(() => {
+      for (const el of math) el.classList.add("typeset");
+    }).finally(() => {
+      MathJax.typesetClear();  // keep MathJax's item list empty: cost must not grow
+      followBottom();
+    });
+  }
+
+  function followBottom() {
+    if (stickToBottom) window.scrollTo(0, document.documentElement.scrollHeight);
+  }
+
+  window.addEventListener("scroll", () => {
+    const el = document.documentElement;
+    stickToBottom = window.innerHeight + window.scrollY >= el.scrollHeight - 24;
+  });
+
+  /** Append finished blocks; each is typeset once and never touched again. */
+  window.appendBlocks = function (htmlList) {
+    const blocks = $("blocks");
+    const added = [];
+    for (const html of htmlList) {
+      const div = document.createElement("div");
+      div.className = "block";
+      div.innerHTML = html;
+      reuseTypeset(div);
+      blocks.appendChild(div);
+      added.push(...untypesetMath(div));
+    }
+    followBottom();
+    if (added.length) enqueue(() => typesetNow(added));
+  };
+
+  /** Replace the unfinished tail; only its complete math is typeset. */
+  window.setTail = function (html) {
+    const tail = $("tail");
+    tail.innerHTML = html;
+    reuseTypeset(tail);
+    rememberTail();
+    followBottom();
+    if (tailJobQueued || !untypesetMath(tail).length) return;
+    tailJobQueued = true;  // one pending tail job is enough: it reads the tail when it runs
+    enqueue(() => {
+      tailJobQueued = false;
+      return typesetNow(untypesetMath($("tail"))).then(rememberTail);
+    });
+  };
+
+  /** Empty the page for a new answer. */
+  window.clear = function () {
+    $("blocks").replaceChildren();
+    $("tail").replaceChildren();
+    tailCache = new Map();
+    window.setNotice("", "info");
+    stickToBottom = true;
+  };
+
+  /** Show a one-line notice above the answer (text only, never HTML); "" hides it. */
+  window.setNotice = function (text, kind) {
+    const notice = $("notice");
+    notice.textContent = text;
+    notice.className = ["info", "warning", "error"].includes(kind) ? kind : "info";
+    notice.hidden = !text;
+  };
+
+  /** Whether MathJax has started and no typesetting is queued (for tests and screenshots). */
+  window.typesetIdle = function () {
+    return mathJaxStarted && queuedJobs === 0;
+  };
+})();

@@ -1,0 +1,1 @@
+"""Benchmarks: slow, printed ratios against a baseline run in the same process or session."""

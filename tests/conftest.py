@@ -1,0 +1,41 @@
+"""Test-wide setup: headless Qt and the answer page's URL scheme, before any QApplication."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Chromium's sandbox refuses to run as root (containers, CI).
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+
+from desktop_app.ui.web_scheme import register_scheme
+
+register_scheme()  # QtWebEngine only accepts schemes registered before the QApplication
+
+
+import gc  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _delete_widgets_before_qt_exits() -> Iterator[None]:
+    """Delete every widget (and so every web page) before the QApplication goes away.
+
+    A web page still alive when its profile is released makes QtWebEngine crash at exit.
+    """
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.processEvents()
+        gc.collect()

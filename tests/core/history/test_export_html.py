@@ -1,0 +1,135 @@
+"""Standalone HTML export: one file, math and image inline, renders with no network at all."""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop_app.core.history.export_html import export_html, to_html
+from desktop_app.core.history.store import HistoryStore
+from tests.core.history.conftest import make_png
+
+TRANSCRIPT = "Solve $x^2 - 5x + 6 = 0$ and compute \\(\\boldsymbol{v}\\cdot\\cancel{w}\\)."
+ANSWER = (
+    "Factor: $$\n(x-2)(x-3) = 0\n$$\n\nso \\[ x \\in \\{2, 3\\} \\] and the answer is "
+    "$\\boxed{2, 3}$. A link [here](https://example.com) and "
+    "$\\href{javascript:void(document.title='pwned')}{x}$."
+)
+
+
+@pytest.fixture
+def conversation_id(store: HistoryStore) -> str:
+    conv_id = store.create_conversation(make_png(64, 40, "navy"), TRANSCRIPT)
+    turn = store.add_turn(conv_id, "Find the roots.")
+    store.update_turn(turn, answer=ANSWER, status="complete", final_answer="2, 3")
+    follow = store.add_turn(conv_id, "Which is <b>larger</b>?")
+    store.update_turn(follow, answer="$3 > 2$", status="complete")
+    return conv_id
+
+
+def exported(store: HistoryStore, conv_id: str, tmp_path: Path) -> Path:
+    conversation = store.get(conv_id)
+    return export_html(conversation, store.image_path(conversation), tmp_path / "out.html")
+
+
+def test_export_is_one_self_contained_file(
+    store: HistoryStore, conversation_id: str, tmp_path: Path
+) -> None:
+    """GIVEN a saved conversation WHEN exported THEN nothing is loaded from outside the file."""
+    page = exported(store, conversation_id, tmp_path).read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.IGNORECASE)
+    assert not re.search(r"<link\b", page, re.IGNORECASE)
+    assert not re.search(r"<(img|iframe|object|embed)[^>]*\bsrc\s*=\s*[\"']?https?:", page, re.I)
+    png = store.images.image_path(store.get(conversation_id).image_sha256 or "").read_bytes()
+    assert f"data:image/png;base64,{base64.b64encode(png).decode()}" in page
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert csp is not None
+    assert "default-src 'none'" in csp.group(1)
+    assert "'unsafe-inline'" not in csp.group(1).split("script-src")[1].split(";")[0]
+    assert "http" not in csp.group(1)
+    # the question's HTML is text, never markup
+    assert "<b>larger</b>" not in page
+    assert "&lt;b&gt;larger&lt;/b&gt;" in page
+
+
+def test_export_without_an_image(store: HistoryStore, tmp_path: Path) -> None:
+    """GIVEN a typed problem WHEN exported THEN there is no figure and the text is there."""
+    conv_id = store.create_conversation(None, "", title="Typed one")
+    turn = store.add_turn(conv_id, "What is $1+1$?")
+    store.update_turn(turn, answer="$\\boxed{2}$", status="complete")
+    page = to_html(store.get(conv_id), None)
+    assert "<figure" not in page
+    assert "<title>Typed one</title>" in page
+    assert "What is" in page
+
+
+@pytest.fixture
+def browser(qtbot: Any) -> Iterator[tuple[Any, list[str]]]:
+    """A web view on a fresh off-the-record profile, and the list of URLs it requested."""
+    from PySide6.QtWebEngineCore import (
+        QWebEnginePage,
+        QWebEngineProfile,
+        QWebEngineUrlRequestInterceptor,
+    )
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    urls: list[str] = []
+
+    class Recorder(QWebEngineUrlRequestInterceptor):
+        def interceptRequest(self, info: Any) -> None:
+            urls.append(info.requestUrl().toString())
+
+    profile = QWebEngineProfile()  # off the record: nothing written anywhere
+    # owned by the profile: it must outlive every request
+    profile.setUrlRequestInterceptor(Recorder(profile))
+    view = QWebEngineView()
+    page = QWebEnginePage(profile, view)  # owned by the view, so it goes before the profile
+    view.setPage(page)
+    view.resize(900, 900)
+    view.show()
+    yield view, urls
+    # A profile must outlive its pages, or QtWebEngine may crash later: view (and page) first.
+    with qtbot.waitSignal(page.destroyed, timeout=5000):
+        view.close()
+        view.deleteLater()
+    profile.deleteLater()
+    qtbot.wait(10)
+
+
+def test_export_renders_offline_in_a_browser(
+    qtbot: Any,
+    store: HistoryStore,
+    conversation_id: str,
+    tmp_path: Path,
+    browser: tuple[Any, list[str]],
+) -> None:
+    """GIVEN the exported file WHEN a browser opens it THEN MathJax typesets all the math
+    and the only request made is for the file itself."""
+    from PySide6.QtCore import QUrl
+
+    from tests.ui.conftest import run_js, wait_js
+
+    view, urls = browser
+    page = view.page()
+    path = exported(store, conversation_id, tmp_path)
+    with qtbot.waitSignal(page.loadFinished, timeout=20000) as loaded:
+        page.load(QUrl.fromLocalFile(str(path)))
+    assert loaded.args == [True]
+    # 2 in the transcript, 4 in the first answer, 1 final answer, 1 in the follow-up
+    count = "document.querySelectorAll('mjx-container').length"
+    wait_js(qtbot, view, f"{count} >= 8", timeout=20.0)
+    assert run_js(qtbot, view, "document.querySelectorAll('mjx-merror').length") == 0
+    assert run_js(qtbot, view, "document.querySelector('figure img').naturalWidth") == 64
+    # a javascript: link that \\href made cannot run: scripts are allowed by hash only
+    links = "document.querySelectorAll('[href^=\"javascript\"]')"
+    assert run_js(qtbot, view, f"{links}.length") == 1
+    run_js(qtbot, view, f"location.href = {links}[0].getAttribute('href'); 1")
+    qtbot.wait(200)
+    assert run_js(qtbot, view, "document.title") != "pwned"
+    remote = [u for u in urls if not u.startswith(("file:", "data:"))]
+    assert remote == []

@@ -1,0 +1,35 @@
+"""The code stays lint-clean, formatted, type-checked, and layered (core/ never imports Qt)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+        ["mypy"],
+        ["lint-imports"],
+    ],
+    ids=["ruff-lint", "ruff-format", "mypy-strict-core", "import-linter"],
+)
+def test_tool_passes(command: list[str]) -> None:
+    """GIVEN the source tree WHEN the tool runs THEN it reports no problem."""
+    result = subprocess.run(
+        [str(BIN / command[0]), *command[1:]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

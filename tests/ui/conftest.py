@@ -1,0 +1,99 @@
+"""GUI fixtures: the main window wired to a fake DashScope, and page-script helpers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop_app.core.settings import Settings
+from tests.e2e.conftest import TEST_KEY
+from tests.fakes.dashscope_server import FakeDashScope
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def run_js(qtbot: Any, view: Any, script: str) -> Any:
+    """Run a script in a web view's page and wait for its result."""
+    box: dict[str, Any] = {}
+    view.page().runJavaScript(script, 0, lambda result: box.setdefault("result", result))
+    qtbot.waitUntil(lambda: "result" in box, timeout=5000)
+    return box["result"]
+
+
+def wait_js(qtbot: Any, view: Any, script: str, timeout: float = 15.0) -> Any:
+    """Poll a page script until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while not (result := run_js(qtbot, view, script)):
+        assert time.monotonic() < deadline, f"timed out waiting for: {script}"
+        qtbot.wait(25)
+    return result
+
+
+@pytest.fixture
+def dashscope(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeDashScope]:
+    """A fake DashScope the app reaches through the SDK's own base-URL variable."""
+    with FakeDashScope(api_key=TEST_KEY, chunk_size=5) as server:
+        monkeypatch.setenv("DASHSCOPE_HTTP_BASE_URL", server.base_url)
+        monkeypatch.setenv("DASHSCOPE_API_KEY", TEST_KEY)
+        monkeypatch.setenv("QWEN_MATH_HOME", str(tmp_path / "home"))
+        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+        yield server
+
+
+class KeyPrompt:
+    """Stands in for the key dialog: records calls and 'enters' a key."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, answer: str | None) -> None:
+        self.calls = 0
+        self._monkeypatch, self._answer = monkeypatch, answer
+
+    def __call__(self, parent: object) -> bool:
+        self.calls += 1
+        if self._answer is None:
+            return False
+        self._monkeypatch.setenv("DASHSCOPE_API_KEY", self._answer)
+        return True
+
+
+@pytest.fixture
+def key_prompt(monkeypatch: pytest.MonkeyPatch) -> KeyPrompt:
+    return KeyPrompt(monkeypatch, TEST_KEY)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Any]:
+    """A history store in the test's own folder."""
+    from desktop_app.core.history.store import HistoryStore
+
+    history = HistoryStore(tmp_path / "history.sqlite3")
+    yield history
+    history.close()
+
+
+@pytest.fixture
+def window(
+    qtbot: Any, dashscope: FakeDashScope, key_prompt: KeyPrompt, store: Any
+) -> Iterator[Any]:
+    """The real main window, shown, its answer page loaded; no thread outlives it."""
+    from desktop_app.core.backends.registry import build_backends
+    from desktop_app.ui.main_window import MainWindow
+
+    settings = Settings()
+    threads_before = set(threading.enumerate())
+    win = MainWindow(
+        lambda on_retry: build_backends(settings, on_retry=on_retry), key_prompt, store
+    )
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.answer_view.ready, timeout=20000)
+    yield win
+    assert win.shutdown(5.0), "a pipeline thread outlived the window"
+    win.close()
+    qtbot.wait(50)
+    leftover = [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+    assert not [t for t in leftover if t.name == "pipeline"], leftover
