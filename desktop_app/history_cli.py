@@ -91,18 +91,28 @@ def _search(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _export(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
-    if args.format == "html":
-        raise UsageError("HTML export is not available in this version; use --format md.")
     conversation = store.get(store.resolve_id(args.id))
     image = store.image_path(conversation)
-    if args.output is None or args.output == "-":
+    to_stdout = args.output is None or args.output == "-"
+    if to_stdout and args.format == "html":
+        from desktop_app.core.history.export_html import to_html
+
+        png = image.read_bytes() if image is not None and image.exists() else None
+        out.write(to_html(conversation, png))  # standalone: the image is embedded
+        return
+    if to_stdout:
         # On stdout there is no folder to put the image in: point at the stored file.
         out.write(to_markdown(conversation, str(image) if image else None))
         return
     target = Path(args.output)
     if not target.parent.is_dir():
         raise UsageError(f"The folder {target.parent} does not exist.")
-    written = export_markdown(conversation, image, target)
+    if args.format == "html":
+        from desktop_app.core.history.export_html import export_html
+
+        written = [export_html(conversation, image, target)]
+    else:
+        written = export_markdown(conversation, image, target)
     if args.json:
         _json_line(out, {"id": conversation.id, "files": [str(p) for p in written]})
     else:

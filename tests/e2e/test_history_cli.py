@@ -136,14 +136,19 @@ def test_export_markdown_with_image_beside(filled: dict[str, str], tmp_path: Pat
     assert target.with_suffix(".png").read_bytes() == make_png()
 
 
-def test_export_to_stdout_and_html_refused(filled: dict[str, str]) -> None:
-    """GIVEN export without -o THEN Markdown on stdout; --format html is refused for now."""
+def test_export_to_stdout_markdown_and_html(filled: dict[str, str], tmp_path: Path) -> None:
+    """GIVEN export without -o THEN Markdown on stdout; --format html writes a standalone page."""
     code, out, _ = run("export", filled["square"])
     assert code == 0
     assert "> The answer failed before it finished. The connection dropped." in out
-    code, _, err = run("export", filled["square"], "--format", "html")
-    assert code == 2
-    assert "HTML export is not available" in err
+    target = tmp_path / "square.html"
+    code, out, _ = run("export", filled["frac"], "--format", "html", "-o", str(target))
+    assert code == 0
+    assert out.splitlines() == [str(target)]
+    page = target.read_text(encoding="utf-8")
+    assert "data:image/png;base64," in page  # the image travels inside the file
+    assert "\\frac{1}{2}" in page or "\\frac" in page or "frac{1}{2}" in page
+    assert "<script src=" not in page  # nothing loaded from elsewhere
 
 
 def test_delete_removes_conversation_and_image(filled: dict[str, str], home: Path) -> None:
