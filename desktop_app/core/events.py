@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 Stage = Literal["read", "solve"]
 Check = Literal["verified", "contradicted", "unchecked"]
+CodeStatus = Literal["ok", "error", "timeout", "killed", "truncated"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,21 @@ class AnswerDelta:
     """More of the solver's answer."""
 
     delta: str
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """TIR: the model's code, about to run in the sandbox."""
+
+    source: str
+
+
+@dataclass(frozen=True)
+class CodeOutput:
+    """TIR: what the sandboxed code printed and how it ended."""
+
+    output: str
+    status: CodeStatus
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,8 @@ Event = (
     | StageStarted
     | TranscriptDelta
     | AnswerDelta
+    | CodeBlock
+    | CodeOutput
     | Retrying
     | FinalAnswer
     | Finished
@@ -91,6 +109,10 @@ def to_json(event: Event) -> dict[str, Any] | None:
         return {"type": "transcript", "delta": event.delta}
     if isinstance(event, AnswerDelta):
         return {"type": "answer", "delta": event.delta}
+    if isinstance(event, CodeBlock):
+        return {"type": "code", "source": event.source}
+    if isinstance(event, CodeOutput):
+        return {"type": "code_output", "output": event.output, "status": event.status}
     if isinstance(event, FinalAnswer):
         return {"type": "final", "answer": event.answer, "check": event.check}
     if isinstance(event, Finished):

@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from desktop_app.core import prompts
-from desktop_app.core.answers import extract_boxed
+from desktop_app.core.answers import check_answer
 from desktop_app.core.backends.base import Reader, Solver
+from desktop_app.core.conversation import followup_messages
 from desktop_app.core.errors import AppError, Cancelled, UsageError
 from desktop_app.core.events import (
     AnswerDelta,
@@ -22,6 +23,7 @@ from desktop_app.core.events import (
     TranscriptDelta,
 )
 from desktop_app.core.images import normalise_image
+from desktop_app.core.tir import CodeRunner, run_tir, sandbox_runner
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class SolveRequest:
     question: str = ""
     transcript: str | None = None
     mode: prompts.Mode = "cot"
+    history: tuple[tuple[str, str], ...] = ()  # earlier (question, answer) turns, oldest first
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,16 @@ class Backends:
 
 
 def run_pipeline(
-    request: SolveRequest, backends: Backends, cancel: threading.Event
+    request: SolveRequest,
+    backends: Backends,
+    cancel: threading.Event,
+    *,
+    code_runner: CodeRunner = sandbox_runner,
 ) -> Iterator[Event]:
-    """Yield the events of solving `request`; errors end the stream with a Failed event."""
+    """Yield the events of solving `request`; errors end the stream with a Failed event.
+
+    In TIR mode, model-written code runs through `code_runner` (the sandbox by default).
+    """
     stage: Stage | None = None
     try:
         transcript = request.transcript or ""
@@ -68,15 +78,19 @@ def run_pipeline(
         stage = "solve"
         solver = backends.solver()
         yield StageStarted("solve", backends.solver_model)
-        messages = prompts.solver_messages(transcript, request.question, request.mode)
-        answer: list[str] = []
-        for delta in solver.solve(messages, cancel):
-            answer.append(delta)
-            yield AnswerDelta(delta)
+        messages = followup_messages(transcript, request.history, request.question, request.mode)
+        if request.mode == "tir":
+            solution = yield from run_tir(solver, messages, cancel, runner=code_runner)
+        else:
+            answer: list[str] = []
+            for delta in solver.solve(messages, cancel):
+                answer.append(delta)
+                yield AnswerDelta(delta)
+            solution = "".join(answer)
         _check(cancel)
-        final = extract_boxed("".join(answer))
+        final, check = check_answer(solution)
         if final is not None:
-            yield FinalAnswer(final)
+            yield FinalAnswer(final, check)
         yield Finished()
     except AppError as exc:
         yield Failed(str(exc), exc.exit_code, stage)

@@ -71,6 +71,7 @@ class SolveSettings:
     """How problems are solved."""
 
     mode: Literal["cot", "tir"] = "cot"
+    tir_consent: bool = False  # the user allowed model-written code to run, once and for all
 
 
 @dataclass

@@ -499,3 +499,54 @@ def test_the_fake_frames_events_like_the_real_service(server: FakeDashScope) -> 
     assert '"content":[{"text":"ab"}]' in events[0]
     assert '"content":[{"text":"abcd"}]' in events[1]  # no incremental_output: cumulative
     assert '"finish_reason":"stop"' in events[2]
+
+
+# -- TIR continuation ---------------------------------------------------------------------------
+
+
+def test_tir_round_trip_uses_partial_mode_and_stop(server: FakeDashScope, rec: Recorder) -> None:
+    """GIVEN a TIR solve WHEN the model writes code THEN stop cuts it, the sandbox runs it,
+    and the assistant prefix goes back with partial: true for the continuation."""
+    from desktop_app.core.events import CodeOutput, FinalAnswer
+    from desktop_app.core.pipeline import Backends, SolveRequest, run_pipeline
+    from desktop_app.core.sandbox import SandboxResult
+
+    server.script_text(
+        "Compute:\n```python\nprint(2 + 2)\n```\n```output\n5\n```\n", endpoint="text"
+    )
+    server.script_text("So the answer is \\boxed{4}.", endpoint="text")
+    backend = rec.backend()
+    events = list(
+        run_pipeline(
+            SolveRequest(question="2+2?", mode="tir"),
+            Backends(lambda: backend, lambda: backend, "r", "s"),
+            threading.Event(),
+            code_runner=lambda source, cancel: SandboxResult(
+                "4" if source == "print(2 + 2)" else "?", "ok"
+            ),
+        )
+    )
+    assert CodeOutput("4", "ok") in events
+    assert FinalAnswer("4", "verified") in events
+    first, second = server.requests_to("text")
+    assert first.stop == ["```output"]
+    assert not first.partial
+    assert second.partial
+    assert second.messages[-1] == {
+        "role": "assistant",
+        "content": "Compute:\n```python\nprint(2 + 2)\n```\n```output\n4\n```\n",
+        "partial": True,
+    }
+
+
+def test_stop_is_enforced_even_when_the_service_ignores_it(
+    server: FakeDashScope, rec: Recorder
+) -> None:
+    """GIVEN a reply that runs past a stop string split across chunks THEN it is cut anyway."""
+    from desktop_app.core.backends.stop_strings import cut_at_stop
+
+    assert "".join(cut_at_stop(iter(["ab`", "``out", "put\nx"]), ["```output"])) == "ab"
+    assert "".join(cut_at_stop(iter(["ab`", "`x"]), ["```output"])) == "ab``x"
+    server.script_text(chunks=["x ```", "outp", "ut\n9"], endpoint="text")
+    got = list(rec.backend().solve(solver_messages("", "q"), threading.Event(), stop=["```out"]))
+    assert "".join(got) == "x "

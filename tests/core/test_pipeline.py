@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+import pytest
 from PIL import Image
 
 from desktop_app.core import prompts
@@ -13,6 +14,8 @@ from desktop_app.core.backends.base import ChatMessage
 from desktop_app.core.errors import BackendError, ConfigError
 from desktop_app.core.events import (
     AnswerDelta,
+    CodeBlock,
+    CodeOutput,
     Event,
     Failed,
     FinalAnswer,
@@ -20,8 +23,11 @@ from desktop_app.core.events import (
     ImageReady,
     StageStarted,
     TranscriptDelta,
+    to_json,
 )
 from desktop_app.core.pipeline import Backends, SolveRequest, run_pipeline
+from desktop_app.core.sandbox import SandboxResult
+from desktop_app.core.tir import CODE_STOP, pending_code
 
 
 def png_bytes() -> bytes:
@@ -42,7 +48,9 @@ class ScriptedBackend:
         self.read_calls.append((image_png, prompt))
         yield from self.transcript
 
-    def solve(self, messages: list[ChatMessage], cancel: threading.Event) -> Iterator[str]:
+    def solve(
+        self, messages: list[ChatMessage], cancel: threading.Event, *, stop: Sequence[str] = ()
+    ) -> Iterator[str]:
         self.solve_calls.append(messages)
         for i, delta in enumerate(self.answer):
             if self.fail_after is not None and i == self.fail_after:
@@ -142,3 +150,118 @@ def test_cancel_stops_with_exit_code_130() -> None:
     assert isinstance(events[-1], Failed)
     assert events[-1].exit_code == 130
     assert not any(isinstance(e, FinalAnswer) for e in events)
+
+
+# -- TIR ----------------------------------------------------------------------------------------
+
+
+class TirSolver:
+    """A solver scripted per call that honours `stop` and records each call's messages."""
+
+    def __init__(self, replies: list[str]) -> None:
+        self.replies = replies
+        self.calls: list[tuple[list[ChatMessage], tuple[str, ...]]] = []
+
+    def solve(
+        self, messages: list[ChatMessage], cancel: threading.Event, *, stop: Sequence[str] = ()
+    ) -> Iterator[str]:
+        self.calls.append((list(messages), tuple(stop)))
+        text = self.replies[len(self.calls) - 1]
+        for word in stop:
+            text = text.split(word, 1)[0]
+        yield from (text[i : i + 7] for i in range(0, len(text), 7))
+
+
+FIRST = "Let me compute.\n```python\nprint(sum(range(1, 101)))\n```\n```output\nhallucinated"
+SECOND = "The sum is 5050, so \\boxed{5050}."
+
+
+def run_tir_problem(
+    solver: TirSolver, runner: object = None, cancel: threading.Event | None = None
+) -> list[Event]:
+    backends = Backends(lambda: solver, lambda: solver, "r", "s")
+    kwargs = {"code_runner": runner} if runner is not None else {}
+    request = SolveRequest(question="Sum 1..100", mode="tir")
+    return list(run_pipeline(request, backends, cancel or threading.Event(), **kwargs))  # type: ignore[arg-type]
+
+
+def test_tir_runs_one_code_round_in_the_real_sandbox_and_continues_the_message() -> None:
+    """GIVEN a model that writes code THEN it runs, its output is fed back, the answer checked."""
+    solver = TirSolver([FIRST, SECOND])
+    events = run_tir_problem(solver)
+
+    code = [e for e in events if isinstance(e, CodeBlock | CodeOutput)]
+    assert code == [CodeBlock("print(sum(range(1, 101)))"), CodeOutput("5050", "ok")]
+    assert events[-2] == FinalAnswer("5050", "verified")
+    assert isinstance(events[-1], Finished)
+    first, second = solver.calls
+    assert first[0][0] == {"role": "system", "content": prompts.TIR_SYSTEM_PROMPT}
+    assert first[1] == (CODE_STOP,)
+    assert second[0][-1] == {
+        "role": "assistant",
+        "content": FIRST.split(CODE_STOP)[0] + "```output\n5050\n```\n",
+    }
+    text = "".join(e.delta for e in events if isinstance(e, AnswerDelta))
+    assert "hallucinated" not in text
+    # the answer stream is the whole assistant message, real code output included
+    assert text == FIRST.split(CODE_STOP)[0] + "```output\n5050\n```\n" + SECOND
+    # The code events appear between the two model turns, in the JSON contract's shapes.
+    kinds = [
+        to_json(e)["type"] for e in events if isinstance(e, AnswerDelta | CodeBlock | CodeOutput)
+    ]  # type: ignore[index]
+    assert kinds.index("code") < kinds.index("code_output") < len(kinds) - 1
+    assert to_json(code[1]) == {"type": "code_output", "output": "5050", "status": "ok"}
+
+
+def test_tir_final_answer_contradicted_by_the_code_output() -> None:
+    """GIVEN an answer that differs from what the code printed THEN the check says so."""
+    solver = TirSolver([FIRST, "So \\boxed{5051}."])
+    events = run_tir_problem(solver, runner=lambda src, cancel: SandboxResult("5050", "ok"))
+    assert FinalAnswer("5051", "contradicted") in events
+
+
+def test_tir_stops_after_four_code_rounds() -> None:
+    """GIVEN a model that always writes code THEN at most four run and the fifth turn is free."""
+    loop = "```python\nprint(1)\n```\n"
+    solver = TirSolver([loop] * 5 + ["unused"])
+    runs: list[str] = []
+
+    def runner(source: str, cancel: threading.Event) -> SandboxResult:
+        runs.append(source)
+        return SandboxResult("1", "ok")
+
+    run_tir_problem(solver, runner=runner)
+    assert len(runs) == 4
+    assert len(solver.calls) == 5
+    assert solver.calls[-1][1] == ()
+
+
+def test_tir_cancel_during_a_code_run_stops_the_run() -> None:
+    """GIVEN a cancel while code runs THEN the run ends with Failed(130), no second turn."""
+    solver = TirSolver([FIRST, SECOND])
+    cancel = threading.Event()
+
+    def runner(source: str, token: threading.Event) -> SandboxResult:
+        token.set()
+        return SandboxResult("The run was stopped.", "killed")
+
+    events = run_tir_problem(solver, runner=runner, cancel=cancel)
+    assert isinstance(events[-1], Failed)
+    assert events[-1].exit_code == 130
+    assert len(solver.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a\n```python\nx = 1\nprint(x)\n```\n", ("x = 1\nprint(x)", "")),
+        ("a\n```python\nprint(2)\n```", ("print(2)", "\n")),
+        ("a\n```python\nprint(3)\n", ("print(3)", "```\n")),
+        ("```python\nprint(1)\n```\nthen text", None),
+        ("no code", None),
+        ("```python\nold()\n```\n```output\n1\n```\n```python\nnew()\n```\n", ("new()", "")),
+    ],
+)
+def test_pending_code(text: str, expected: tuple[str, str] | None) -> None:
+    """GIVEN model text THEN the last python block is found only when the text ends at it."""
+    assert pending_code(text) == expected

@@ -20,6 +20,7 @@ response byte arrives, so one `script_disconnect()` alone is invisible to caller
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import socket
 import threading
@@ -103,6 +104,18 @@ class RecordedRequest:
     def incremental_output(self) -> bool:
         """Whether the client asked for incremental (non-cumulative) stream chunks."""
         return self.parameters.get("incremental_output") is True
+
+    @property
+    def partial(self) -> bool:
+        """Whether the last message is an assistant prefix to continue (DashScope partial mode)."""
+        messages = self.messages
+        return bool(messages) and messages[-1].get("partial") is True
+
+    @property
+    def stop(self) -> list[str]:
+        """The `stop` strings the client sent (a string is one stop string)."""
+        value = self.parameters.get("stop") or []
+        return [value] if isinstance(value, str) else [str(v) for v in value]
 
     @property
     def api_key(self) -> str | None:
@@ -495,7 +508,7 @@ class FakeDashScope:
             h.end_headers()
             h.wfile.write(reply.body)
         else:
-            self._send_stream(h, record, endpoint, reply)
+            self._send_stream(h, record, endpoint, _honour_stop(reply, record.stop))
 
     def _send_json(
         self, h: _Handler, status: int, obj: dict[str, Any], extra: Sequence[tuple[str, str]] = ()
@@ -597,6 +610,21 @@ class FakeDashScope:
             data = self._payload(endpoint, record, content, s.finish_reason, last, rid)
             _write_chunk(h, sse_event(last + 1, data))
         h.wfile.write(b"0\r\n\r\n")
+
+
+def _honour_stop(s: _Stream, stop: list[str]) -> _Stream:
+    """The scripted stream cut before the first stop string, ending with finish_reason stop."""
+    text = "".join(s.chunks)
+    cuts = [i for i in (text.find(word) for word in stop if word) if i >= 0]
+    if not cuts or s.ending != "finish":
+        return s
+    kept, pieces = min(cuts), []
+    for chunk in s.chunks:  # keep the scripted chunking up to the cut
+        room = kept - sum(len(p) for p in pieces)
+        if room <= 0:
+            break
+        pieces.append(chunk[:room])
+    return dataclasses.replace(s, chunks=tuple(pieces), finish_reason="stop")
 
 
 def _write_chunk(h: _Handler, data: bytes) -> None:

@@ -10,11 +10,12 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from desktop_app.core.backends.base import ChatMessage, RetryNotice
+from desktop_app.core.backends.stop_strings import cut_at_stop
 from desktop_app.core.errors import (
     AppError,
     BackendError,
@@ -92,14 +93,29 @@ class DashScopeBackend:
         messages = [{"role": "user", "content": [{"image": image}, {"text": prompt}]}]
         yield from self._stream("multimodal", self.reader_model, messages, cancel)
 
-    def solve(self, messages: list[ChatMessage], cancel: threading.Event) -> Iterator[str]:
-        """Yield the solver model's reply to the chat as it streams."""
-        plain = [{"role": m["role"], "content": m["content"]} for m in messages]
-        yield from self._stream("text", self.solver_model, plain, cancel)
+    def solve(
+        self, messages: list[ChatMessage], cancel: threading.Event, *, stop: Sequence[str] = ()
+    ) -> Iterator[str]:
+        """Yield the solver model's reply as it streams; a last assistant turn is continued.
+
+        Continuation uses DashScope's partial mode (`"partial": true` on that message); `stop`
+        goes to the service and is also enforced here, in case a model ignores it.
+        """
+        plain: list[dict[str, Any]] = [
+            {"role": m["role"], "content": m["content"]} for m in messages
+        ]
+        if plain and plain[-1]["role"] == "assistant":
+            plain[-1]["partial"] = True
+        extra = {"stop": list(stop)} if stop else {}
+        deltas = self._stream("text", self.solver_model, plain, cancel, **extra)
+        try:
+            yield from cut_at_stop(deltas, stop)
+        finally:
+            deltas.close()  # a stop string found early: release the connection now
 
     def _stream(
-        self, kind: str, model: str, messages: list[Any], cancel: threading.Event
-    ) -> Iterator[str]:
+        self, kind: str, model: str, messages: list[Any], cancel: threading.Event, **params: Any
+    ) -> Generator[str, None, None]:
         """Run a call, retrying throttling, server and network failures before the first token."""
         if not self._api_key:
             raise ConfigError(
@@ -110,7 +126,7 @@ class DashScopeBackend:
             if cancel.is_set():
                 raise Cancelled()
             try:
-                yield from self._attempt(kind, model, messages, cancel)
+                yield from self._attempt(kind, model, messages, cancel, **params)
                 return
             except _Retry as retry:
                 backoff = min(self.retry_max_delay, self.retry_base_delay * 2**attempt)
@@ -124,14 +140,14 @@ class DashScopeBackend:
                 self._wait(delay, cancel)
 
     def _attempt(
-        self, kind: str, model: str, messages: list[Any], cancel: threading.Event
+        self, kind: str, model: str, messages: list[Any], cancel: threading.Event, **params: Any
     ) -> Iterator[str]:
         """One request; raises _Retry only for a retryable failure before the first token."""
         import requests
 
         sdk: Any = importlib.import_module("dashscope")  # lazy: the SDK takes seconds to import
         api = sdk.Generation if kind == "text" else sdk.MultiModalConversation
-        extra = {"result_format": "message"} if kind == "text" else {}
+        extra = {"result_format": "message", **params} if kind == "text" else dict(params)
         # The SDK never hands out its requests.Response; our own session's hook captures it so
         # a cancel can cut its socket and the connection is closed when we stop reading.
         responses: list[Any] = []
