@@ -11,7 +11,7 @@ from desktop_app.core.backends.base import RetryNotice
 from desktop_app.core.errors import ConfigError
 from desktop_app.core.paths import app_dirs
 from desktop_app.core.pipeline import Backends
-from desktop_app.core.settings import Settings, load_settings
+from desktop_app.core.settings import Settings, load_settings, save_settings
 
 if TYPE_CHECKING:
     from desktop_app.core.history.store import HistoryStore
@@ -42,7 +42,7 @@ def run_gui(initial_command: str | None = None) -> int:
     register_scheme()
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Qwen Math")
-    app.setDesktopFileName("qwen-math")
+    app.setDesktopFileName("io.github.qwen_math_desktop")
     try:
         settings = load_settings(app_dirs().settings_file)
         problem = None
@@ -58,6 +58,10 @@ def run_gui(initial_command: str | None = None) -> int:
     )
     tray = create_tray(window, window.snip, window.raise_to_front, app.quit)
     window.show()
+    if os.environ.get("QWEN_MATH_SELFTEST") == "1":
+        from desktop_app.selftest import run_selftest
+
+        run_selftest(window)
     if problem:
         QMessageBox.warning(window, "Settings", f"{problem} The defaults are used.")
     if initial_command == "snip":
@@ -96,4 +100,10 @@ def create_main_window(settings: Settings, store: HistoryStore | None = None) ->
     def make_backends(on_retry: RetryNotice) -> Backends:
         return build_backends(settings, on_retry=on_retry)
 
-    return MainWindow(make_backends, ask_api_key, store)
+    def save(changed: Settings) -> None:
+        try:
+            save_settings(changed, app_dirs().settings_file)
+        except OSError as exc:
+            log.warning("settings not saved: %s", exc)
+
+    return MainWindow(make_backends, ask_api_key, store, settings=settings, save_settings=save)

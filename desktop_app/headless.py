@@ -25,14 +25,14 @@ from desktop_app.core.history.recorder import record
 from desktop_app.core.history.store import HistoryStore, default_store_path
 from desktop_app.core.paths import app_dirs
 from desktop_app.core.pipeline import SolveRequest, run_pipeline
-from desktop_app.core.settings import load_settings
+from desktop_app.core.prompts import Mode
+from desktop_app.core.settings import Settings, load_settings
 
 EXIT_INTERRUPTED = 130
 
 
 def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run one solve for the parsed `args`; returns the contract's exit code."""
-    _refuse_unavailable(args)
     if args.screen_region:
         if args.image:
             raise UsageError("Give an image or --region, not both.")
@@ -57,9 +57,7 @@ def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         on_warning=lambda message: err.write(f"qwen-math: {message}\n"),
         keep_warm=False,  # the process ends after one solve: no idle-unload timer
     )
-    request = SolveRequest(
-        image=image, question=args.question, mode=args.mode or settings.solve.mode
-    )
+    request = SolveRequest(image=image, question=args.question, mode=_mode(args.mode, settings))
     cancel = threading.Event()
     from desktop_app.cli import interruptible
 
@@ -81,6 +79,13 @@ def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return code
 
 
+def _mode(flag: str | None, settings: Settings) -> Mode:
+    """--mode wins (`--mode tir` is consent); a saved TIR mode needs the saved consent."""
+    if flag in ("cot", "tir"):
+        return "tir" if flag == "tir" else "cot"
+    return "tir" if settings.solve.mode == "tir" and settings.solve.tir_consent else "cot"
+
+
 def _open_history(err: TextIO) -> HistoryStore | None:
     """The history store, or None (with a warning) when it cannot be used: solving goes on."""
     try:
@@ -88,11 +93,6 @@ def _open_history(err: TextIO) -> HistoryStore | None:
     except ConfigError as exc:
         err.write(f"qwen-math: {exc} This problem will not be saved.\n")
         return None
-
-
-def _refuse_unavailable(args: argparse.Namespace) -> None:
-    if args.mode == "tir":
-        raise UsageError("TIR mode is not available in this version; use --mode cot.")
 
 
 def _read_image(source: str | None) -> bytes | None:

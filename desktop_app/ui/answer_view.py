@@ -150,7 +150,16 @@ class AnswerView(QWebEngineView):
         self._timer.stop()
         self._deltas.clear()
         self._renderer.reset()
+        if not self._ready:
+            self._scripts.clear()  # nothing queued before a clear can matter
         self._run("clear()")
+
+    def show_final(self, answer: str, label: str, check: str) -> None:
+        """Highlight the final answer below the solution, with how it was checked."""
+        from desktop_app.core.markdown_render import render_markdown
+
+        html = render_markdown(f"$$\\boxed{{{answer}}}$$")
+        self._run(f"setFinal({json.dumps(html)}, {json.dumps(label)}, {json.dumps(check)})")
 
     def show_notice(self, text: str, kind: str = "info") -> None:
         """Show a one-line notice above the answer; kind is info, warning or error."""
@@ -158,6 +167,7 @@ class AnswerView(QWebEngineView):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         """Stop the flush timer with the view, so nothing fires after it is gone."""
+        self._timer_armed = False  # the next delta re-arms it
         self._timer.stop()
         super().closeEvent(event)
 

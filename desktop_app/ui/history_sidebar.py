@@ -257,6 +257,11 @@ class HistorySidebar(QWidget):
             self.select(str(current))
         self._update_empty()
 
+    def focus_search(self) -> None:
+        """Put the cursor in the search box, its text selected."""
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
     def select(self, conv_id: str) -> None:
         """Highlight a conversation without opening it (loading pages until it shows up)."""
         row = self.model.row_of(conv_id)

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import functools
+import html
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
-    QToolBar,
     QWidget,
 )
 
@@ -24,6 +27,8 @@ from desktop_app.core.backends.registry import MISSING_KEY
 from desktop_app.core.conversation import conversation_markdown, question_markdown
 from desktop_app.core.events import (
     AnswerDelta,
+    CodeBlock,
+    CodeOutput,
     Event,
     Failed,
     FinalAnswer,
@@ -36,11 +41,16 @@ from desktop_app.core.events import (
 from desktop_app.core.history.recorder import record
 from desktop_app.core.history.store import HistoryStore
 from desktop_app.core.pipeline import Backends, SolveRequest, run_pipeline
+from desktop_app.core.prompts import Mode
+from desktop_app.core.settings import Settings
+from desktop_app.logging_setup import log_dir
 from desktop_app.ui.answer_view import AnswerView
 from desktop_app.ui.drop_area import image_bytes_from_mime
 from desktop_app.ui.history_sidebar import HistorySidebar
+from desktop_app.ui.main_actions import build_actions, shortcuts_text
 from desktop_app.ui.problem_panel import ProblemPanel
 from desktop_app.ui.snip_overlay import SnipOverlay
+from desktop_app.ui.tir_consent import CHECK_NOTES, ConsentPrompt, ask_tir_consent
 from desktop_app.ui.workers import PipelineWorker
 
 log = logging.getLogger(__name__)
@@ -55,23 +65,48 @@ EXIT_STOPPED = 130
 class MainWindow(QMainWindow):
     """Drop or paste a problem; watch the transcript and the typeset solution stream in."""
 
+    # made by main_actions.build_actions
+    new_action: QAction
+    snip_action: QAction
+    open_action: QAction
+    paste_action: QAction
+    solve_action: QAction
+    stop_action: QAction
+    regenerate_action: QAction
+    copy_answer_action: QAction
+    copy_source_action: QAction
+    search_action: QAction
+    shortcuts_action: QAction
+    logs_action: QAction
+    mode_box: QComboBox
+
     def __init__(
         self,
         make_backends: BackendsFactory,
         ask_api_key: KeyPrompt,
         store: HistoryStore | None = None,
+        *,
+        settings: Settings | None = None,
+        save_settings: Callable[[Settings], None] | None = None,
+        ask_tir_consent: ConsentPrompt = ask_tir_consent,
     ) -> None:
         super().__init__()
         self._make_backends = make_backends
         self._ask_api_key = ask_api_key
         self._store = store
+        self._settings = settings or Settings()
+        self._save_settings = save_settings or (lambda _settings: None)
+        self._ask_tir_consent = ask_tir_consent
+        self._answer_parts: list[str] = []  # the streamed answer's Markdown source
+        self._final_answer: str | None = None
+        self._last_start: tuple[SolveRequest, str | None, str] | None = None
         self._conversation_id: str | None = None
         self._worker: PipelineWorker | None = None
         self._request: SolveRequest | None = None
         self._image: bytes | None = None
         self._retry_after_key: SolveRequest | None = None
         self.setWindowTitle("Qwen Math")
-        self.resize(1100, 720)
+        self.resize(1280, 800)
         self._build()
         self.snip_overlay = SnipOverlay()
         self.snip_overlay.snipped.connect(self._on_snipped)
@@ -102,48 +137,14 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.problem)
         splitter.addWidget(self.answer_view)
         splitter.setStretchFactor(splitter.count() - 1, 2)
-        splitter.setSizes([250, 340, 660] if self._store is not None else [380, 720])
+        splitter.setSizes([220, 420, 640] if self._store is not None else [420, 860])
         self.setCentralWidget(splitter)
         self.status_label = QLabel("Ready")
         self.status_label.setAccessibleName("Status")
         self.statusBar().addWidget(self.status_label, 1)
-        self._build_actions()
-
-    def _build_actions(self) -> None:
-        toolbar = QToolBar("Main")
-        toolbar.setMovable(False)
-        self.addToolBar(toolbar)
-        self.new_action = self._action(
-            "&New Problem", QKeySequence.StandardKey.New, self.new_conversation
-        )
-        self.snip_action = self._action("S&nip Screen", "Ctrl+Shift+S", self.snip)
-        self.open_action = self._action(
-            "&Open Image…", QKeySequence.StandardKey.Open, self._on_open
-        )
-        self.paste_action = self._action("&Paste Image", QKeySequence.StandardKey.Paste, self.paste)
-        self.solve_action = self._action("&Solve", "Ctrl+Return", self.solve)
-        self.stop_action = self._action("S&top", "Esc", self.stop)
-        self.stop_action.setEnabled(False)
-        for action in (
-            self.new_action,
-            self.snip_action,
-            self.open_action,
-            self.paste_action,
-            self.solve_action,
-            self.stop_action,
-        ):
-            toolbar.addAction(action)
-        menu = self.menuBar().addMenu("&File")
-        menu.addActions([self.new_action, self.snip_action, self.open_action, self.paste_action])
-        menu.addSeparator()
-        menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
-
-    def _action(self, text: str, shortcut: object, slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(shortcut)  # type: ignore[arg-type]
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
+        build_actions(self)
+        self.mode_box.setCurrentIndex(0 if self._settings.solve.mode == "cot" else 1)
+        self.mode_box.currentIndexChanged.connect(self._on_mode_changed)
 
     # -- user actions --------------------------------------------------------------------
 
@@ -258,7 +259,15 @@ class MainWindow(QMainWindow):
     ) -> None:
         """Run `request` (a new turn of `conversation_id` if given), stopping any run first."""
         self.stop()
+        request = replace(request, mode=self.current_mode())
+        if request.mode == "tir" and not self._tir_allowed():
+            self.mode_box.setCurrentIndex(0)
+            request = replace(request, mode="cot")
         self._request = request
+        self._last_start = (request, conversation_id, shown)
+        self._answer_parts, self._final_answer = [], None
+        for action in (self.regenerate_action, self.copy_answer_action, self.copy_source_action):
+            action.setEnabled(False)
         self.transcript_editor.set_text(request.transcript or "")
         self.answer_view.clear()
         if shown:
@@ -304,7 +313,8 @@ class MainWindow(QMainWindow):
         # the image was read already: solve the corrected text without reading it again
         self.start(SolveRequest(question=self.problem.question(), transcript=transcript))
 
-    def _on_open(self) -> None:
+    def open_image(self) -> None:
+        """Choose an image file and solve it."""
         path, _ = QFileDialog.getOpenFileName(self, "Open an image", "", IMAGE_FILTER)
         if path:
             try:
@@ -314,6 +324,64 @@ class MainWindow(QMainWindow):
                 self._set_status(f"The file could not be read ({exc.strerror}).")
                 return
             self.load_image(data, path)
+
+    def current_mode(self) -> Mode:
+        """The solving mode chosen in the toolbar."""
+        return "tir" if self.mode_box.currentData() == "tir" else "cot"
+
+    def regenerate(self) -> None:
+        """Answer the last request again (a new turn when it belonged to a conversation)."""
+        if self._last_start is not None:
+            request, conversation_id, shown = self._last_start
+            self.start(request, conversation_id=conversation_id, shown=shown)
+
+    def copy_final_answer(self) -> None:
+        """Put the final answer (LaTeX) on the clipboard."""
+        if self._final_answer is not None:
+            QApplication.clipboard().setText(self._final_answer)
+            self._set_status("Final answer copied.")
+
+    def copy_source(self) -> None:
+        """Put the whole answer's Markdown + LaTeX source on the clipboard."""
+        QApplication.clipboard().setText("".join(self._answer_parts))
+        self._set_status("Answer copied as Markdown.")
+
+    def focus_search(self) -> None:
+        """Jump to the history search box."""
+        if self.history_sidebar is not None:
+            self.history_sidebar.focus_search()
+
+    def show_shortcuts(self) -> None:
+        """List every keyboard shortcut."""
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", "", parent=self)
+        box.setText(f"<pre>{html.escape(shortcuts_text(self))}</pre>")
+        box.open()
+
+    def open_log_folder(self) -> None:
+        """Open the folder holding the log files in the file manager."""
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def _on_mode_changed(self, _index: int) -> None:
+        if self.current_mode() == "tir" and not self._tir_allowed():
+            self.mode_box.setCurrentIndex(0)
+            return
+        self._settings.solve.mode = self.current_mode()
+        self._save_settings(self._settings)
+
+    def _tir_allowed(self) -> bool:
+        if self._settings.solve.tir_consent:
+            return True
+        answer = self._ask_tir_consent(self)
+        if answer == "always":
+            self._settings.solve.tir_consent = True
+            self._save_settings(self._settings)
+        return answer in ("once", "always")
+
+    def _show_answer_text(self, text: str) -> None:
+        self._answer_parts.append(text)
+        self.answer_view.append_delta(text)
 
     # -- pipeline events -------------------------------------------------------------------
 
@@ -330,11 +398,20 @@ class MainWindow(QMainWindow):
         elif isinstance(event, TranscriptDelta):
             self.transcript_editor.append_text(event.delta)
         elif isinstance(event, AnswerDelta):
-            self.answer_view.append_delta(event.delta)
+            self._show_answer_text(event.delta)
+        elif isinstance(event, CodeBlock):
+            self._set_status("Running the model's Python code in the sandbox…")
+        elif isinstance(event, CodeOutput) and event.status != "ok":
+            self.answer_view.show_notice(f"The code ended with status: {event.status}.", "info")
         elif isinstance(event, Retrying):
             self._set_status(f"{event.reason} Trying again in {event.delay:.0f} s…")
         elif isinstance(event, FinalAnswer):
-            self._set_status(f"Final answer: {event.answer}")
+            self._final_answer = event.answer
+            self.copy_answer_action.setEnabled(True)
+            note = CHECK_NOTES[event.check]
+            self._set_status(f"Final answer: {event.answer}" + (f" ({note})" if note else ""))
+            self.answer_view.flush()
+            self.answer_view.show_final(event.answer, note or "not checked", event.check)
         elif isinstance(event, Finished):
             self.answer_view.finish()
             if event.conversation_id is not None:
@@ -363,6 +440,8 @@ class MainWindow(QMainWindow):
         worker.wait(1.0)
         if worker is self._worker:
             self.stop_action.setEnabled(False)
+            self.regenerate_action.setEnabled(True)
+            self.copy_source_action.setEnabled(bool(self._answer_parts))
             self._worker = None
             if self.history_sidebar is not None:
                 self.history_sidebar.refresh()  # stopped and failed turns are saved too

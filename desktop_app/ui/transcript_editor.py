@@ -53,9 +53,8 @@ class TranscriptEditor(QWidget):
         self._timer.timeout.connect(self.refresh_preview)
         title = QLabel("Transcript")
         title.setBuddy(self.editor)
-        self.editor.document().modificationChanged.connect(
-            lambda edited: title.setText("Transcript (edited)" if edited else "Transcript")
-        )
+        self._title = title
+        self.editor.document().modificationChanged.connect(self._sync_title)
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(title)
@@ -82,6 +81,7 @@ class TranscriptEditor(QWidget):
         """Replace the transcript; it counts as unmodified."""
         self.editor.setPlainText(text)
         self.editor.document().setModified(False)
+        self._sync_title()  # setPlainText("") on an empty document reports a change it undoes
 
     def clear(self) -> None:
         """Empty the transcript (a new run starts)."""
@@ -155,6 +155,10 @@ class TranscriptEditor(QWidget):
         text = self.text()
         if text.strip() and not self._streaming:
             self.resolve_requested.emit(text)
+
+    def _sync_title(self) -> None:
+        edited = self.editor.document().isModified()
+        self._title.setText("Transcript (edited)" if edited else "Transcript")
 
     def _update_button(self) -> None:
         # isEmpty, not text(): this runs per streamed delta and must not copy the document

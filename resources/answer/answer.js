@@ -95,6 +95,21 @@ window.MathJax = {
     stickToBottom = window.innerHeight + window.scrollY >= el.scrollHeight - 24;
   });
 
+  /** TIR code and its output fold away under a summary line (open while reading). */
+  function foldCode(root) {
+    for (const code of root.querySelectorAll("pre > code.language-python, pre > code.language-output")) {
+      const pre = code.parentElement;
+      const output = code.classList.contains("language-output");
+      const details = document.createElement("details");
+      details.open = true;
+      details.className = output ? "code-output" : "code-source";
+      const summary = document.createElement("summary");
+      summary.textContent = output ? "Output" : "Python code";
+      pre.replaceWith(details);
+      details.append(summary, pre);
+    }
+  }
+
   /** Append finished blocks; each is typeset once and never touched again. */
   window.appendBlocks = function (htmlList) {
     const blocks = $("blocks");
@@ -103,6 +118,7 @@ window.MathJax = {
       const div = document.createElement("div");
       div.className = "block";
       div.innerHTML = html;
+      foldCode(div);
       reuseTypeset(div);
       blocks.appendChild(div);
       added.push(...untypesetMath(div));
@@ -126,10 +142,31 @@ window.MathJax = {
     });
   };
 
+  /** Show the final answer, highlighted, with how it was checked (label is text only). */
+  window.setFinal = function (html, label, kind) {
+    const box = $("final");
+    const value = document.createElement("div");
+    value.className = "final-value";
+    value.innerHTML = html;  // rendered and escaped by the app's Markdown renderer
+    const badge = document.createElement("span");
+    badge.className = "final-check " + (["verified", "contradicted"].includes(kind) ? kind : "unchecked");
+    badge.textContent = label;
+    const title = document.createElement("span");
+    title.className = "final-title";
+    title.textContent = "Final answer";
+    box.replaceChildren(title, value, badge);
+    box.hidden = false;
+    const math = untypesetMath(box);
+    if (math.length) enqueue(() => typesetNow(math));
+    followBottom();
+  };
+
   /** Empty the page for a new answer. */
   window.clear = function () {
     $("blocks").replaceChildren();
     $("tail").replaceChildren();
+    $("final").replaceChildren();
+    $("final").hidden = true;
     tailCache = new Map();
     window.setNotice("", "info");
     stickToBottom = true;

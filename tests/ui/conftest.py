@@ -75,9 +75,30 @@ def store(tmp_path: Path) -> Iterator[Any]:
     history.close()
 
 
+class ConsentPrompt:
+    """Stands in for the TIR consent dialog: records calls and gives a fixed answer."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.answer: str | None = "once"
+
+    def __call__(self, parent: object) -> str | None:
+        self.calls += 1
+        return self.answer
+
+
+@pytest.fixture
+def tir_consent() -> ConsentPrompt:
+    return ConsentPrompt()
+
+
 @pytest.fixture
 def window(
-    qtbot: Any, dashscope: FakeDashScope, key_prompt: KeyPrompt, store: Any
+    qtbot: Any,
+    dashscope: FakeDashScope,
+    key_prompt: KeyPrompt,
+    store: Any,
+    tir_consent: ConsentPrompt,
 ) -> Iterator[Any]:
     """The real main window, shown, its answer page loaded; no thread outlives it."""
     from desktop_app.core.backends.registry import build_backends
@@ -86,7 +107,11 @@ def window(
     settings = Settings()
     threads_before = set(threading.enumerate())
     win = MainWindow(
-        lambda on_retry: build_backends(settings, on_retry=on_retry), key_prompt, store
+        lambda on_retry: build_backends(settings, on_retry=on_retry),
+        key_prompt,
+        store,
+        settings=settings,
+        ask_tir_consent=tir_consent,  # type: ignore[arg-type]
     )
     qtbot.addWidget(win)
     win.show()

@@ -290,7 +290,7 @@ def test_deltas_are_coalesced_into_one_flush(qtbot: Any, view: AnswerView) -> No
         view.append_delta(word)
     assert flushes == []
 
-    wait_js(qtbot, view, "typesetIdle() && document.querySelector('#tail mjx-container')")
+    wait_js(qtbot, view, "typesetIdle() && document.querySelector('#tail mjx-container') !== null")
 
     assert len(flushes) == 1
     tail = run_js(qtbot, view, "document.getElementById('tail').innerText.trim()")

@@ -51,9 +51,7 @@ def test_solved_problem_is_saved_listed_and_continued_with_memory(
     assert "Check:" in text
 
 
-def test_clicking_an_entry_reopens_the_conversation(
-    qtbot: Any, window: Any, store: Any
-) -> None:
+def test_clicking_an_entry_reopens_the_conversation(qtbot: Any, window: Any, store: Any) -> None:
     """GIVEN a saved conversation WHEN opened from the sidebar THEN it is shown rendered."""
     conversation_id = store.create_conversation(None, "Find $y$ if $2y = 8$.")
     turn = store.add_turn(conversation_id, "")

@@ -1,0 +1,89 @@
+"""The main window's actions, toolbar and menus, built in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QToolBar
+
+if TYPE_CHECKING:
+    from desktop_app.ui.main_window import MainWindow
+
+MODES = (("cot", "Step by step"), ("tir", "With Python (TIR)"))
+
+
+def _action(
+    window: MainWindow, text: str, shortcut: object, slot: Callable[[], object], tip: str = ""
+) -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(shortcut)  # type: ignore[arg-type]
+    action.setToolTip(f"{tip or text.replace('&', '').rstrip('…')}")
+    action.triggered.connect(lambda _checked=False: slot())
+    window.addAction(action)
+    return action
+
+
+def build_actions(window: MainWindow) -> None:
+    """Create the window's actions (as attributes), its toolbar and its menus."""
+    w = window
+    key = QKeySequence.StandardKey
+    w.new_action = _action(w, "&New Problem", key.New, w.new_conversation)
+    w.snip_action = _action(
+        w, "S&nip Screen", "Ctrl+Shift+S", w.snip, "Snip a region of the screen"
+    )
+    w.open_action = _action(w, "&Open Image…", key.Open, w.open_image)
+    w.paste_action = _action(w, "&Paste Image", key.Paste, w.paste)
+    w.solve_action = _action(w, "&Solve", "Ctrl+Return", w.solve)
+    w.stop_action = _action(w, "S&top", "Esc", w.stop)
+    w.stop_action.setEnabled(False)
+    w.regenerate_action = _action(w, "&Regenerate", "Ctrl+R", w.regenerate, "Answer again")
+    w.copy_answer_action = _action(w, "Copy &Final Answer", "Ctrl+Shift+C", w.copy_final_answer)
+    w.copy_source_action = _action(w, "Copy Answer as &Markdown", "Ctrl+Shift+M", w.copy_source)
+    w.search_action = _action(w, "Searc&h History", key.Find, w.focus_search)
+    w.shortcuts_action = _action(w, "&Keyboard Shortcuts", "F1", w.show_shortcuts)
+    w.logs_action = _action(w, "Open &Log Folder", None, w.open_log_folder)
+    quit_action = _action(w, "&Quit", key.Quit, w.close)
+    for action in (w.regenerate_action, w.copy_answer_action, w.copy_source_action):
+        action.setEnabled(False)
+
+    w.mode_box = QComboBox()
+    for mode, label in MODES:
+        w.mode_box.addItem(label, mode)
+    w.mode_box.setAccessibleName("Solving mode")
+    w.mode_box.setToolTip("Step by step (chain of thought), or with Python run in a sandbox")
+
+    toolbar = QToolBar("Main")
+    toolbar.setObjectName("mainToolbar")
+    toolbar.setMovable(False)
+    w.addToolBar(toolbar)
+    toolbar.addActions([w.new_action, w.snip_action, w.open_action, w.paste_action])
+    toolbar.addSeparator()
+    toolbar.addWidget(w.mode_box)
+    toolbar.addActions([w.solve_action, w.stop_action])
+
+    menus = w.menuBar()
+    file_menu = menus.addMenu("&File")
+    file_menu.addActions([w.new_action, w.snip_action, w.open_action, w.paste_action])
+    file_menu.addSeparator()
+    file_menu.addAction(quit_action)
+    answer_menu = menus.addMenu("&Answer")
+    answer_menu.addActions([w.solve_action, w.stop_action, w.regenerate_action])
+    answer_menu.addSeparator()
+    answer_menu.addActions([w.copy_answer_action, w.copy_source_action])
+    history_menu = menus.addMenu("Hi&story")
+    history_menu.addAction(w.search_action)
+    help_menu = menus.addMenu("&Help")
+    help_menu.addActions([w.shortcuts_action, w.logs_action])
+
+
+def shortcuts_text(window: MainWindow) -> str:
+    """Every action with a shortcut, one per line, for the shortcuts overview."""
+    lines = []
+    for action in window.actions():
+        sequence = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        if sequence:
+            lines.append(f"{action.text().replace('&', '').rstrip('…'):<28} {sequence}")
+    return "\n".join(lines)

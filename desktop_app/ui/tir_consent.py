@@ -1,0 +1,40 @@
+"""Asks once before the model's Python code may run in the sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+Consent = Literal["once", "always"] | None
+ConsentPrompt = Callable[[QWidget], Consent]
+
+# How the final answer was checked, as the window words it ("" for unchecked).
+CHECK_NOTES = {
+    "verified": "matches the code's output",
+    "contradicted": "differs from the code's output",
+    "unchecked": "",
+}
+
+
+def ask_tir_consent(parent: QWidget) -> Consent:
+    """Explain TIR and ask: allow once, always, or not at all."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Run the model's Python code?")
+    box.setText("In this mode Qwen writes Python and Qwen Math runs it to check its reasoning.")
+    box.setInformativeText(
+        "The code runs in a sandbox: a separate process with no network, no access to your "
+        "keys, your home folder's secrets or your history, and limits on time and memory."
+    )
+    once = box.addButton("Allow Once", QMessageBox.ButtonRole.AcceptRole)
+    always = box.addButton("Always Allow", QMessageBox.ButtonRole.YesRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is always:
+        return "always"
+    if clicked is once:
+        return "once"
+    return None
