@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+import sys
+
+# Tests import torch directly too: keep Triton out as the app does (see core/heavy_imports.py),
+# or torch crashes once a web view has loaded Mesa's LLVM into this process.
+sys.modules.setdefault("triton", None)  # type: ignore[arg-type]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Chromium's sandbox refuses to run as root (containers, CI).

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from desktop_app.core.errors import BackendError, Cancelled, ConfigError
+from desktop_app.core.heavy_imports import import_heavy
 
 Stage = Literal["reader", "solver"]
 
@@ -210,7 +211,7 @@ def detect_vram() -> float | None:
     """Total memory of the first CUDA GPU in GiB, or None (no torch, no CUDA, or Apple MPS)."""
     if importlib.util.find_spec("torch") is None:
         return None
-    torch: Any = importlib.import_module("torch")
+    torch: Any = import_heavy("torch")
     if not torch.cuda.is_available():
         return None
     return float(torch.cuda.get_device_properties(0).total_memory) / _GIB

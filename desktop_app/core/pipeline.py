@@ -22,7 +22,6 @@ from desktop_app.core.events import (
     StageStarted,
     TranscriptDelta,
 )
-from desktop_app.core.images import normalise_image
 from desktop_app.core.tir import CodeRunner, run_tir, sandbox_runner
 
 
@@ -63,6 +62,8 @@ def run_pipeline(
         transcript = request.transcript or ""
         if request.transcript is None and request.image is not None:
             stage = "read"
+            from desktop_app.core.images import normalise_image  # Pillow loads on first use
+
             image = normalise_image(request.image)
             yield ImageReady(image.png, image.width, image.height)
             reader = backends.reader()

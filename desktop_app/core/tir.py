@@ -10,22 +10,27 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING
 
 from desktop_app.core.backends.base import ChatMessage, Solver
 from desktop_app.core.errors import Cancelled
 from desktop_app.core.events import AnswerDelta, CodeBlock, CodeOutput
-from desktop_app.core.sandbox import SandboxResult, run_code
+
+if TYPE_CHECKING:
+    from desktop_app.core.sandbox import SandboxResult
 
 CODE_STOP = "```output"
 MAX_CODE_ROUNDS = 4
 _OPEN = re.compile(r"```python[^\n]*\n")
 
-CodeRunner = Callable[[str, threading.Event], SandboxResult]
+CodeRunner = Callable[[str, threading.Event], "SandboxResult"]
 TirEvent = AnswerDelta | CodeBlock | CodeOutput
 
 
 def sandbox_runner(source: str, cancel: threading.Event) -> SandboxResult:
     """The default runner: the real sandbox with its default limits."""
+    from desktop_app.core.sandbox import run_code  # only TIR needs it: keep start-up light
+
     return run_code(source, cancel=cancel)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.errors import BackendError, ConfigError
+from desktop_app.core.heavy_imports import import_heavy
 from desktop_app.core.local_models import (
     ModelInfo,
     Progress,
@@ -52,7 +53,7 @@ def require_extra() -> None:
 def import_lib(name: str) -> Any:
     """Import a heavy optional library, turning its absence into the missing-extra sentence."""
     try:
-        return importlib.import_module(name)
+        return import_heavy(name)
     except ImportError as exc:
         raise ConfigError(MISSING_EXTRA) from exc
 
@@ -155,7 +156,7 @@ def unload(keys: set[CacheKey] | None = None) -> None:
         for key in list(_CACHE) if keys is None else keys:
             _CACHE.pop(key, None)
     gc.collect()
-    torch: Any = importlib.import_module("torch") if importlib.util.find_spec("torch") else None
+    torch: Any = import_heavy("torch") if importlib.util.find_spec("torch") else None
     if torch is not None and torch.cuda.is_available():
         torch.cuda.empty_cache()
 
