@@ -174,8 +174,14 @@ class AnswerView(QWebEngineView):
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt API)
         """Copy and Select All only: no reload, back, save or view-source."""
         menu = QMenu(self)
-        for action in (QWebEnginePage.WebAction.Copy, QWebEnginePage.WebAction.SelectAll):
-            menu.addAction(self.pageAction(action))
+        texts = {
+            QWebEnginePage.WebAction.Copy: self.tr("Copy"),
+            QWebEnginePage.WebAction.SelectAll: self.tr("Select all"),
+        }
+        for web_action, text in texts.items():
+            action = self.pageAction(web_action)
+            action.setText(text)  # in the UI language, whatever QtWebEngine's catalogue says
+            menu.addAction(action)
         menu.exec(event.globalPos())
         menu.deleteLater()
 

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QMimeData,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-HINT = "Drop, paste (Ctrl+V) or open (Ctrl+O) an image of a math problem"
+# English; hint() gives it in the UI language
+HINT = QT_TRANSLATE_NOOP(
+    "DropArea", "Drop, paste (Ctrl+V) or open (Ctrl+O) an image of a math problem"
+)
+
+
+def hint() -> str:
+    """The drop hint in the UI language."""
+    return QCoreApplication.translate("DropArea", HINT)
 
 
 def image_bytes_from_mime(mime: QMimeData) -> tuple[bytes, str] | None:
@@ -42,14 +59,14 @@ class DropArea(QLabel):
     image_dropped = Signal(bytes, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(HINT, parent)
+        super().__init__(hint(), parent)
         self.setAcceptDrops(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
         self.setMinimumSize(240, 160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setObjectName("dropArea")
-        self.setAccessibleName("Problem image")
+        self.setAccessibleName(self.tr("Problem image"))
         self._pixmap: QPixmap | None = None
 
     def show_png(self, png: bytes) -> None:
@@ -63,7 +80,7 @@ class DropArea(QLabel):
         """Back to the hint."""
         self._pixmap = None
         self.setPixmap(QPixmap())
-        self.setText(HINT)
+        self.setText(hint())
 
     def has_image(self) -> bool:
         """Whether an image is shown."""

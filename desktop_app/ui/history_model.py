@@ -12,7 +12,9 @@ from enum import IntEnum
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractListModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -28,7 +30,14 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50  # ~3 screens of rows: enough to scroll into before the next page
 SEARCH_LIMIT = 200
-GROUPS = ("Today", "Yesterday", "Earlier this week", "Earlier this month", "Older")
+# The day groups' keys (what Role.GROUP holds), in English; group_label() gives the header.
+GROUPS = (
+    QT_TRANSLATE_NOOP("HistoryModel", "Today"),
+    QT_TRANSLATE_NOOP("HistoryModel", "Yesterday"),
+    QT_TRANSLATE_NOOP("HistoryModel", "Earlier this week"),
+    QT_TRANSLATE_NOOP("HistoryModel", "Earlier this month"),
+    QT_TRANSLATE_NOOP("HistoryModel", "Older"),
+)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -57,6 +66,11 @@ def day_group(timestamp: float, now: float, first_weekday: int = 0) -> str:
     if day >= date(today.year, today.month, 1):
         return GROUPS[3]
     return GROUPS[4]
+
+
+def group_label(group: str) -> str:
+    """A day group's header in the UI language."""
+    return QCoreApplication.translate("HistoryModel", group)
 
 
 class HistoryListModel(QAbstractListModel):

@@ -9,7 +9,9 @@ from datetime import datetime
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QDateTime,
     QEvent,
+    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -17,6 +19,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTime,
     QTimer,
     Signal,
 )
@@ -38,7 +41,14 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.history.models import SearchHit
 from desktop_app.core.history.store import HistoryStore
-from desktop_app.ui.history_model import GROUPS, HistoryListModel, Role, SearchRunner
+from desktop_app.ui.history_model import (
+    GROUPS,
+    HistoryListModel,
+    Role,
+    SearchRunner,
+    group_label,
+)
+from desktop_app.ui.i18n import SOURCE_LANGUAGE, current_language
 
 SEARCH_DEBOUNCE_MS = 150
 UNDO_MS = 5000
@@ -52,11 +62,26 @@ def time_label(timestamp: float, group: str | None, now: float) -> str:
     moment = datetime.fromtimestamp(timestamp)
     if group in GROUPS[:2]:
         return moment.strftime("%H:%M")
+    language = current_language()
+    if language != SOURCE_LANGUAGE:
+        return _translated_time_label(moment, group, now, QLocale(language))
     if group == GROUPS[2]:
         return moment.strftime("%a %H:%M")
     if moment.year == datetime.fromtimestamp(now).year:
         return f"{moment.day} {moment:%b}"
     return f"{moment.day} {moment:%b %Y}"
+
+
+def _translated_time_label(moment: datetime, group: str | None, now: float, locale: QLocale) -> str:
+    """time_label in another language: the formats are Qt date formats in the catalogue."""
+    when = QDateTime(moment.date(), QTime(moment.hour, moment.minute))
+    if group == GROUPS[2]:
+        fmt = QCoreApplication.translate("HistorySidebar", "ddd HH:mm", "Qt date format")
+    elif moment.year == datetime.fromtimestamp(now).year:
+        fmt = QCoreApplication.translate("HistorySidebar", "d MMM", "Qt date format")
+    else:
+        fmt = QCoreApplication.translate("HistorySidebar", "d MMM yyyy", "Qt date format")
+    return locale.toString(when, fmt)
 
 
 class HistoryDelegate(QStyledItemDelegate):
@@ -87,7 +112,8 @@ class HistoryDelegate(QStyledItemDelegate):
             painter.setFont(font)
             painter.setPen(muted)
             align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
-            painter.drawText(header.adjusted(0, 0, 0, -4), align, str(index.data(Role.GROUP)))
+            title = group_label(str(index.data(Role.GROUP)))
+            painter.drawText(header.adjusted(0, 0, 0, -4), align, title)
             rect.setTop(rect.top() + HEADER_H)
         item = QStyleOptionViewItem(option)
         item.rect = rect
@@ -203,11 +229,13 @@ class HistorySidebar(QWidget):
         self._update_empty()
 
     def _build(self) -> None:
-        self.search_edit = QLineEdit(placeholderText="Search history", clearButtonEnabled=True)
-        self.search_edit.setAccessibleName("Search history")
+        self.search_edit = QLineEdit(
+            placeholderText=self.tr("Search history"), clearButtonEnabled=True
+        )
+        self.search_edit.setAccessibleName(self.tr("Search history"))
         self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
-        self.new_button = QPushButton("New")
-        self.new_button.setToolTip("Start a new problem")
+        self.new_button = QPushButton(self.tr("New"))
+        self.new_button.setToolTip(self.tr("Start a new problem"))
         self.new_button.clicked.connect(lambda: self.new_conversation_requested.emit())
         self.list_view = QListView()
         self.list_view.setModel(self.model)
@@ -221,11 +249,11 @@ class HistorySidebar(QWidget):
         self.list_view.clicked.connect(self._on_clicked)
         self.list_view.viewport().installEventFilter(self)
         self.list_view.installEventFilter(self)
-        self.list_view.setAccessibleName("History")
+        self.list_view.setAccessibleName(self.tr("History"))
         self.empty_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.empty_label.setEnabled(False)
         self.undo_label = QLabel()
-        self.undo_button = QPushButton("Undo")
+        self.undo_button = QPushButton(self.tr("Undo"))
         self.undo_button.clicked.connect(self.undo_delete)
         self.undo_bar = QWidget()
         undo_row = QHBoxLayout(self.undo_bar)
@@ -280,9 +308,9 @@ class HistorySidebar(QWidget):
         self.commit_pending_delete()
         summary = self.model.hide(conv_id)
         self._pending = conv_id
-        title = summary.title if summary is not None else "conversation"
+        title = summary.title if summary is not None else self.tr("conversation")
         elided = self.undo_label.fontMetrics().elidedText(
-            f"Deleted “{title}”", Qt.TextElideMode.ElideMiddle, 220
+            self.tr("Deleted “{title}”").format(title=title), Qt.TextElideMode.ElideMiddle, 220
         )
         self.undo_label.setText(elided)
         self.undo_bar.show()
@@ -357,9 +385,9 @@ class HistorySidebar(QWidget):
             return
         conv_id = str(index.data(Role.ID))
         menu = QMenu(self)
-        menu.addAction("Open", lambda: self.conversation_opened.emit(conv_id))
-        menu.addAction("Rename", lambda: self.list_view.edit(index))
-        menu.addAction("Delete", lambda: self.delete(conv_id))
+        menu.addAction(self.tr("Open"), lambda: self.conversation_opened.emit(conv_id))
+        menu.addAction(self.tr("Rename"), lambda: self.list_view.edit(index))
+        menu.addAction(self.tr("Delete"), lambda: self.delete(conv_id))
         menu.exec(self.list_view.viewport().mapToGlobal(pos))
         menu.deleteLater()
 
@@ -381,7 +409,7 @@ class HistorySidebar(QWidget):
     def _update_empty(self) -> None:
         empty = self.model.rowCount() == 0
         self.empty_label.setText(
-            "No matches." if self.model.searching else "No saved problems yet."
+            self.tr("No matches.") if self.model.searching else self.tr("No saved problems yet.")
         )
         self.empty_label.setVisible(empty)
         self.list_view.setVisible(not empty)

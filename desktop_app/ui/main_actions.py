@@ -5,13 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QToolBar
+
+from desktop_app.ui.i18n import plain_text
 
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
 
-MODES = (("cot", "Step by step"), ("tir", "With Python (TIR)"))
+CONTEXT = "MainWindow"  # the actions' texts are translated as the window's own
+translate = QCoreApplication.translate
+# The English names; mode_label() gives the one to show.
+MODES = (
+    ("cot", QT_TRANSLATE_NOOP("MainWindow", "Step by step")),
+    ("tir", QT_TRANSLATE_NOOP("MainWindow", "With Python (TIR)")),
+)
+
+
+def mode_label(mode: str) -> str:
+    """The solving mode's name in the UI language."""
+    return translate(CONTEXT, dict(MODES)[mode])
 
 
 def _action(
@@ -20,7 +34,9 @@ def _action(
     action = QAction(text, window)
     if shortcut is not None:
         action.setShortcut(shortcut)  # type: ignore[arg-type]
-    action.setToolTip(f"{tip or text.replace('&', '').rstrip('…')}")
+    if plain_text(text) != text.replace("&", ""):  # "求解(&S)": Qt would show "求解(S)"
+        action.setIconText(plain_text(text))
+    action.setToolTip(f"{tip or plain_text(text).rstrip('…')}")
     action.triggered.connect(lambda _checked=False: slot())
     window.addAction(action)
     return action
@@ -30,32 +46,52 @@ def build_actions(window: MainWindow) -> None:
     """Create the window's actions (as attributes), its toolbar and its menus."""
     w = window
     key = QKeySequence.StandardKey
-    w.new_action = _action(w, "&New Problem", key.New, w.new_conversation)
+    w.new_action = _action(w, translate("MainWindow", "&New Problem"), key.New, w.new_conversation)
     w.snip_action = _action(
-        w, "S&nip Screen", "Ctrl+Shift+S", w.snip, "Snip a region of the screen"
+        w,
+        translate("MainWindow", "S&nip Screen"),
+        "Ctrl+Shift+S",
+        w.snip,
+        translate("MainWindow", "Snip a region of the screen"),
     )
-    w.open_action = _action(w, "&Open Image…", key.Open, w.open_image)
-    w.paste_action = _action(w, "&Paste Image", key.Paste, w.paste)
-    w.solve_action = _action(w, "&Solve", "Ctrl+Return", w.solve)
-    w.stop_action = _action(w, "S&top", "Esc", w.stop)
+    w.open_action = _action(w, translate("MainWindow", "&Open Image…"), key.Open, w.open_image)
+    w.paste_action = _action(w, translate("MainWindow", "&Paste Image"), key.Paste, w.paste)
+    w.solve_action = _action(w, translate("MainWindow", "&Solve"), "Ctrl+Return", w.solve)
+    w.stop_action = _action(w, translate("MainWindow", "S&top"), "Esc", w.stop)
     w.stop_action.setEnabled(False)
-    w.regenerate_action = _action(w, "&Regenerate", "Ctrl+R", w.regenerate, "Answer again")
-    w.copy_answer_action = _action(w, "Copy &Final Answer", "Ctrl+Shift+C", w.copy_final_answer)
-    w.copy_source_action = _action(w, "Copy Answer as &Markdown", "Ctrl+Shift+M", w.copy_source)
-    w.search_action = _action(w, "Searc&h History", key.Find, w.focus_search)
-    w.shortcuts_action = _action(w, "&Keyboard Shortcuts", "F1", w.show_shortcuts)
-    w.logs_action = _action(w, "Open &Log Folder", None, w.open_log_folder)
-    quit_action = _action(w, "&Quit", key.Quit, w.close)
+    w.regenerate_action = _action(
+        w,
+        translate("MainWindow", "&Regenerate"),
+        "Ctrl+R",
+        w.regenerate,
+        translate("MainWindow", "Answer again"),
+    )
+    w.copy_answer_action = _action(
+        w, translate("MainWindow", "Copy &Final Answer"), "Ctrl+Shift+C", w.copy_final_answer
+    )
+    w.copy_source_action = _action(
+        w, translate("MainWindow", "Copy Answer as &Markdown"), "Ctrl+Shift+M", w.copy_source
+    )
+    w.search_action = _action(
+        w, translate("MainWindow", "Searc&h History"), key.Find, w.focus_search
+    )
+    w.shortcuts_action = _action(
+        w, translate("MainWindow", "&Keyboard Shortcuts"), "F1", w.show_shortcuts
+    )
+    w.logs_action = _action(w, translate("MainWindow", "Open &Log Folder"), None, w.open_log_folder)
+    quit_action = _action(w, translate("MainWindow", "&Quit"), key.Quit, w.close)
     for action in (w.regenerate_action, w.copy_answer_action, w.copy_source_action):
         action.setEnabled(False)
 
     w.mode_box = QComboBox()
-    for mode, label in MODES:
-        w.mode_box.addItem(label, mode)
-    w.mode_box.setAccessibleName("Solving mode")
-    w.mode_box.setToolTip("Step by step (chain of thought), or with Python run in a sandbox")
+    for mode, _label in MODES:
+        w.mode_box.addItem(mode_label(mode), mode)
+    w.mode_box.setAccessibleName(translate("MainWindow", "Solving mode"))
+    w.mode_box.setToolTip(
+        translate("MainWindow", "Step by step (chain of thought), or with Python run in a sandbox")
+    )
 
-    toolbar = QToolBar("Main")
+    toolbar = QToolBar(translate("MainWindow", "Main", "the toolbar's name"))
     toolbar.setObjectName("mainToolbar")
     toolbar.setMovable(False)
     w.addToolBar(toolbar)
@@ -65,17 +101,17 @@ def build_actions(window: MainWindow) -> None:
     toolbar.addActions([w.solve_action, w.stop_action])
 
     menus = w.menuBar()
-    file_menu = menus.addMenu("&File")
+    file_menu = menus.addMenu(translate("MainWindow", "&File"))
     file_menu.addActions([w.new_action, w.snip_action, w.open_action, w.paste_action])
     file_menu.addSeparator()
     file_menu.addAction(quit_action)
-    answer_menu = menus.addMenu("&Answer")
+    answer_menu = menus.addMenu(translate("MainWindow", "&Answer"))
     answer_menu.addActions([w.solve_action, w.stop_action, w.regenerate_action])
     answer_menu.addSeparator()
     answer_menu.addActions([w.copy_answer_action, w.copy_source_action])
-    history_menu = menus.addMenu("Hi&story")
+    history_menu = menus.addMenu(translate("MainWindow", "Hi&story"))
     history_menu.addAction(w.search_action)
-    help_menu = menus.addMenu("&Help")
+    help_menu = menus.addMenu(translate("MainWindow", "&Help"))
     help_menu.addActions([w.shortcuts_action, w.logs_action])
 
 
@@ -85,5 +121,5 @@ def shortcuts_text(window: MainWindow) -> str:
     for action in window.actions():
         sequence = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         if sequence:
-            lines.append(f"{action.text().replace('&', '').rstrip('…'):<28} {sequence}")
+            lines.append(f"{plain_text(action.text()).rstrip('…'):<28} {sequence}")
     return "\n".join(lines)

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
@@ -50,7 +50,7 @@ from desktop_app.ui.history_sidebar import HistorySidebar
 from desktop_app.ui.main_actions import build_actions, shortcuts_text
 from desktop_app.ui.problem_panel import ProblemPanel
 from desktop_app.ui.snip_overlay import SnipOverlay
-from desktop_app.ui.tir_consent import CHECK_NOTES, ConsentPrompt, ask_tir_consent
+from desktop_app.ui.tir_consent import ConsentPrompt, ask_tir_consent, check_note
 from desktop_app.ui.workers import PipelineWorker
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,9 @@ log = logging.getLogger(__name__)
 BackendsFactory = Callable[[RetryNotice], Backends]
 KeyPrompt = Callable[[QWidget], bool]  # asks for a key and stores it; False when cancelled
 
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff);;All files (*)"
+IMAGE_FILTER = QT_TRANSLATE_NOOP(
+    "MainWindow", "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff);;All files (*)"
+)
 EXIT_STOPPED = 130
 
 
@@ -125,7 +127,7 @@ class MainWindow(QMainWindow):
         self.question_edit = self.problem.question_box.editor
         self.transcript_editor = self.problem.transcript_editor
         self.answer_view = AnswerView()
-        self.answer_view.setAccessibleName("Solution")
+        self.answer_view.setAccessibleName(self.tr("Solution"))
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.history_sidebar: HistorySidebar | None = None
         if self._store is not None:
@@ -139,8 +141,8 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(splitter.count() - 1, 2)
         splitter.setSizes([220, 420, 640] if self._store is not None else [420, 860])
         self.setCentralWidget(splitter)
-        self.status_label = QLabel("Ready")
-        self.status_label.setAccessibleName("Status")
+        self.status_label = QLabel(self.tr("Ready"))
+        self.status_label.setAccessibleName(self.tr("Status"))
         self.statusBar().addWidget(self.status_label, 1)
         build_actions(self)
         self.mode_box.setCurrentIndex(0 if self._settings.solve.mode == "cot" else 1)
@@ -187,7 +189,7 @@ class MainWindow(QMainWindow):
         """Solve the image (or image file) on the clipboard."""
         found = image_bytes_from_mime(QApplication.clipboard().mimeData())
         if found is None:
-            self._set_status("The clipboard holds no image.")
+            self._set_status(self.tr("The clipboard holds no image."))
             return
         self.load_image(*found)
 
@@ -202,7 +204,7 @@ class MainWindow(QMainWindow):
             return
         question = self.problem.question()
         if self._image is None and not question.strip():
-            self._set_status("Drop an image, draw a sketch or type a question first.")
+            self._set_status(self.tr("Drop an image, draw a sketch or type a question first."))
             return
         if self._conversation_id is not None and question.strip():
             self._follow_up(self._conversation_id, question)
@@ -247,7 +249,7 @@ class MainWindow(QMainWindow):
         self.problem.question_box.clear()
         self.transcript_editor.clear()
         self.answer_view.clear()
-        self._set_status("Ready")
+        self._set_status(self.tr("Ready"))
 
     @Slot(str)
     def _on_conversation_deleted(self, conversation_id: str) -> None:
@@ -296,7 +298,7 @@ class MainWindow(QMainWindow):
         worker.finished.connect(functools.partial(self._on_worker_finished, worker))
         self._worker = worker
         self.stop_action.setEnabled(True)
-        self._set_status("Starting…")
+        self._set_status(self.tr("Starting…"))
         worker.start()
 
     def stop(self) -> None:
@@ -315,13 +317,20 @@ class MainWindow(QMainWindow):
 
     def open_image(self) -> None:
         """Choose an image file and solve it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open an image", "", IMAGE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Open an image"),
+            "",
+            QCoreApplication.translate("MainWindow", IMAGE_FILTER),
+        )
         if path:
             try:
                 with open(path, "rb") as handle:
                     data = handle.read()
             except OSError as exc:
-                self._set_status(f"The file could not be read ({exc.strerror}).")
+                self._set_status(
+                    self.tr("The file could not be read ({reason}).").format(reason=exc.strerror)
+                )
                 return
             self.load_image(data, path)
 
@@ -339,12 +348,12 @@ class MainWindow(QMainWindow):
         """Put the final answer (LaTeX) on the clipboard."""
         if self._final_answer is not None:
             QApplication.clipboard().setText(self._final_answer)
-            self._set_status("Final answer copied.")
+            self._set_status(self.tr("Final answer copied."))
 
     def copy_source(self) -> None:
         """Put the whole answer's Markdown + LaTeX source on the clipboard."""
         QApplication.clipboard().setText("".join(self._answer_parts))
-        self._set_status("Answer copied as Markdown.")
+        self._set_status(self.tr("Answer copied as Markdown."))
 
     def focus_search(self) -> None:
         """Jump to the history search box."""
@@ -353,7 +362,7 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         """List every keyboard shortcut."""
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", "", parent=self)
+        box = QMessageBox(QMessageBox.Icon.NoIcon, self.tr("Keyboard shortcuts"), "", parent=self)
         box.setText(f"<pre>{html.escape(shortcuts_text(self))}</pre>")
         box.open()
 
@@ -392,32 +401,40 @@ class MainWindow(QMainWindow):
         if isinstance(event, ImageReady):
             self.problem.show_image(event.png)
         elif isinstance(event, StageStarted):
-            verb = "Reading the image" if event.stage == "read" else "Solving"
-            self._set_status(f"{verb} with {event.model}…")
+            if event.stage == "read":
+                status = self.tr("Reading the image with {model}…")
+            else:
+                status = self.tr("Solving with {model}…")
+            self._set_status(status.format(model=event.model))
             self.transcript_editor.set_streaming(event.stage == "read")
         elif isinstance(event, TranscriptDelta):
             self.transcript_editor.append_text(event.delta)
         elif isinstance(event, AnswerDelta):
             self._show_answer_text(event.delta)
         elif isinstance(event, CodeBlock):
-            self._set_status("Running the model's Python code in the sandbox…")
+            self._set_status(self.tr("Running the model's Python code in the sandbox…"))
         elif isinstance(event, CodeOutput) and event.status != "ok":
-            self.answer_view.show_notice(f"The code ended with status: {event.status}.", "info")
+            notice = self.tr("The code ended with status: {status}.").format(status=event.status)
+            self.answer_view.show_notice(notice, "info")
         elif isinstance(event, Retrying):
-            self._set_status(f"{event.reason} Trying again in {event.delay:.0f} s…")
+            again = self.tr("{reason} Trying again in {seconds} s…")
+            self._set_status(again.format(reason=event.reason, seconds=f"{event.delay:.0f}"))
         elif isinstance(event, FinalAnswer):
             self._final_answer = event.answer
             self.copy_answer_action.setEnabled(True)
-            note = CHECK_NOTES[event.check]
-            self._set_status(f"Final answer: {event.answer}" + (f" ({note})" if note else ""))
+            note = check_note(event.check)
+            status = self.tr("Final answer: {answer}").format(answer=event.answer)
+            if note:
+                status = self.tr("{status} ({note})").format(status=status, note=note)
+            self._set_status(status)
             self.answer_view.flush()
-            self.answer_view.show_final(event.answer, note or "not checked", event.check)
+            self.answer_view.show_final(event.answer, note or self.tr("not checked"), event.check)
         elif isinstance(event, Finished):
             self.answer_view.finish()
             if event.conversation_id is not None:
                 self._conversation_id = event.conversation_id
-            if not self.status_label.text().startswith("Final answer"):
-                self._set_status("Done.")
+            if self._final_answer is None:  # the final answer stays in the status bar
+                self._set_status(self.tr("Done."))
         elif isinstance(event, Failed):
             self._on_failed(event)
 
@@ -425,8 +442,8 @@ class MainWindow(QMainWindow):
         self.transcript_editor.set_streaming(False)
         self.answer_view.finish()
         if event.exit_code == EXIT_STOPPED:
-            self._set_status("Stopped.")
-            self.answer_view.show_notice("Stopped. The partial answer is kept.", "info")
+            self._set_status(self.tr("Stopped."))
+            self.answer_view.show_notice(self.tr("Stopped. The partial answer is kept."), "info")
             return
         self._set_status(event.message)
         wants_key = event.message == MISSING_KEY and self._request is not None

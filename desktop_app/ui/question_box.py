@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
@@ -10,7 +10,9 @@ from desktop_app.ui.answer_view import AnswerView
 
 PREVIEW_DELAY_MS = 200  # typing pauses this long before MathJax runs: no flicker per keystroke
 PREVIEW_HEIGHT = 110
-PLACEHOLDER = "Ask about the image, or type the whole problem (LaTeX welcome: $x^2$)"
+PLACEHOLDER = QT_TRANSLATE_NOOP(  # English; translated where it is shown
+    "QuestionBox", "Ask about the image, or type the whole problem (LaTeX welcome: $x^2$)"
+)
 
 
 def has_math(text: str) -> bool:
@@ -45,21 +47,23 @@ class QuestionBox(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editor = QuestionEdit()
-        self.editor.setPlaceholderText(PLACEHOLDER)
-        self.editor.setAccessibleName("Question")
-        self.editor.setAccessibleDescription("Enter solves; Shift+Enter starts a new line.")
+        self.editor.setPlaceholderText(QCoreApplication.translate("QuestionBox", PLACEHOLDER))
+        self.editor.setAccessibleName(self.tr("Question"))
+        self.editor.setAccessibleDescription(
+            self.tr("Enter solves; Shift+Enter starts a new line.")
+        )
         self.editor.setTabChangesFocus(True)
         self.editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.editor.setMaximumHeight(96)
         self.editor.submitted.connect(lambda: self.submitted.emit(self.text()))
         self.editor.textChanged.connect(self._on_text_changed)
         self.preview_toggle = QToolButton()
-        self.preview_toggle.setText("Preview")
+        self.preview_toggle.setText(self.tr("Preview"))
         self.preview_toggle.setCheckable(True)
         self.preview_toggle.setChecked(True)
         self.preview_toggle.setAutoRaise(True)
         self.preview_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.preview_toggle.setAccessibleName("Show the math preview")
+        self.preview_toggle.setAccessibleName(self.tr("Show the math preview"))
         self.preview_toggle.toggled.connect(self._on_toggled)
         self.preview_toggle.hide()
         self.preview: AnswerView | None = None  # made on first math: a web view is not free
@@ -102,7 +106,7 @@ class QuestionBox(QWidget):
             return
         if self.preview is None:
             self.preview = AnswerView()
-            self.preview.setAccessibleName("Question preview")
+            self.preview.setAccessibleName(self.tr("Question preview"))
             self.preview.setFixedHeight(PREVIEW_HEIGHT)
             self.preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes past it
             self._column.addWidget(self.preview)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from PIL import Image
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QCursor,
@@ -30,9 +30,15 @@ from PySide6.QtWidgets import (
 
 INK = QColor("#1d1d1f")
 FRAME = QColor("#c8c8cc")
-HINT = "Draw the problem here with a pen, a finger or the mouse"
+# English; hint() gives it in the UI language
+HINT = QT_TRANSLATE_NOOP("SketchPad", "Draw the problem here with a pen, a finger or the mouse")
 ERASER_SCALE = 4.0  # the eraser is this many pen widths wide: erasing is coarser than writing
 MIN_MOVE = 0.75  # px; closer points add nothing but cost and make zero-length pieces
+
+
+def hint() -> str:
+    """The empty pad's hint in the UI language."""
+    return QCoreApplication.translate("SketchPad", HINT)
 
 
 def _mid(a: QPointF, b: QPointF) -> QPointF:
@@ -127,8 +133,8 @@ class SketchPad(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # so Ctrl+Z reaches the panel's actions
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(240, 160)
-        self.setAccessibleName("Sketch pad")
-        self.setAccessibleDescription(HINT)
+        self.setAccessibleName(self.tr("Sketch pad"))
+        self.setAccessibleDescription(hint())
         # undo history as snapshots sharing their strokes: cheap, and no QUndoStack, whose
         # destructor emits signals into this half-destroyed widget
         self._history: list[tuple[Stroke, ...]] = [()]
@@ -369,7 +375,7 @@ class SketchPad(QWidget):
         painter.drawImage(QPointF(0, 0), self._layer)
         if not self._strokes and self._current is None:
             painter.setPen(QColor("#8e8e93"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, HINT)
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, hint())
         painter.setPen(QPen(FRAME, 1))
         painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
         painter.end()

@@ -26,25 +26,27 @@ class SketchPanel(QWidget):
         super().__init__(parent)
         self.pad = SketchPad()
         group = QActionGroup(self)
-        self.pen_action = self._action("Pen", "P", lambda: self.pad.set_eraser(False))
-        self.eraser_action = self._action("Eraser", "E", lambda: self.pad.set_eraser(True))
+        self.pen_action = self._action(self.tr("Pen"), "P", lambda: self.pad.set_eraser(False))
+        self.eraser_action = self._action(self.tr("Eraser"), "E", lambda: self.pad.set_eraser(True))
         for action in (self.pen_action, self.eraser_action):
             action.setCheckable(True)
             group.addAction(action)
         self.pen_action.setChecked(True)
         redo_keys = {QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z")}
-        self.undo_action = self._action("Undo", QKeySequence.StandardKey.Undo, self.pad.undo)
-        self.redo_action = self._action("Redo", sorted(redo_keys, key=str), self.pad.redo)
-        self.clear_action = self._action("Clear", None, self.pad.clear)
+        self.undo_action = self._action(
+            self.tr("Undo"), QKeySequence.StandardKey.Undo, self.pad.undo
+        )
+        self.redo_action = self._action(self.tr("Redo"), sorted(redo_keys, key=str), self.pad.redo)
+        self.clear_action = self._action(self.tr("Clear"), None, self.pad.clear)
         self.width_slider = QSlider(Qt.Orientation.Horizontal)
         self.width_slider.setRange(1, 16)
         self.width_slider.setValue(round(self.pad.pen_width()))
         self.width_slider.setFixedWidth(80)
-        self.width_slider.setAccessibleName("Stroke width")
-        self.width_slider.setToolTip("Stroke width")
+        self.width_slider.setAccessibleName(self.tr("Stroke width"))
+        self.width_slider.setToolTip(self.tr("Stroke width"))
         self.width_slider.valueChanged.connect(self.pad.set_pen_width)
-        self.solve_button = QPushButton("Solve Sketch")
-        self.solve_button.setAccessibleName("Solve the sketch")
+        self.solve_button = QPushButton(self.tr("Solve Sketch"))
+        self.solve_button.setAccessibleName(self.tr("Solve the sketch"))
         self.solve_button.clicked.connect(self._on_solve)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -52,7 +54,7 @@ class SketchPanel(QWidget):
         for action in (self.pen_action, self.eraser_action, None, self.undo_action,
                        self.redo_action, self.clear_action, None):  # fmt: skip
             row.addWidget(self._button(action)) if action else row.addSpacing(10)
-        row.addWidget(QLabel("Width"))
+        row.addWidget(QLabel(self.tr("Width")))
         row.addWidget(self.width_slider)
         row.addStretch(1)
         # Solve sits under the pad: one short tool row keeps the problem column narrow.

@@ -210,7 +210,7 @@ class _ScreenOverlay(QWidget):
         self.setMouseTracking(False)
         self.setScreen(screen_map.screen)
         self.setGeometry(screen_map.logical)
-        self.setWindowTitle("Qwen Math snip")
+        self.setWindowTitle(self.tr("Qwen Math snip"))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         painter = QPainter(self)
@@ -232,7 +232,9 @@ class _ScreenOverlay(QWidget):
 
     def _draw_size(self, painter: QPainter, local: QRectF) -> None:
         selection = self._owner.selection
-        text = f"{selection.width()} × {selection.height()} px"
+        text = self.tr("{width} × {height} px").format(
+            width=selection.width(), height=selection.height()
+        )
         metrics = painter.fontMetrics()
         box = QRectF(metrics.boundingRect(text)).adjusted(-6, -3, 6, 3)
         box.moveTopLeft(local.bottomRight() + QPointF(4, 4))

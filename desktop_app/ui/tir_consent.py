@@ -5,31 +5,50 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 Consent = Literal["once", "always"] | None
 ConsentPrompt = Callable[[QWidget], Consent]
 
-# How the final answer was checked, as the window words it ("" for unchecked).
+CONTEXT = "TirConsent"
+translate = QCoreApplication.translate
+
+# How the final answer was checked, as the window words it ("" for unchecked), in English;
+# check_note() gives it in the UI language.
 CHECK_NOTES = {
-    "verified": "matches the code's output",
-    "contradicted": "differs from the code's output",
+    "verified": QT_TRANSLATE_NOOP("TirConsent", "matches the code's output"),
+    "contradicted": QT_TRANSLATE_NOOP("TirConsent", "differs from the code's output"),
     "unchecked": "",
 }
+
+
+def check_note(check: str) -> str:
+    """CHECK_NOTES[check] in the UI language ("" for unchecked)."""
+    note = CHECK_NOTES[check]
+    return translate(CONTEXT, note) if note else ""
 
 
 def ask_tir_consent(parent: QWidget) -> Consent:
     """Explain TIR and ask: allow once, always, or not at all."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Run the model's Python code?")
-    box.setText("In this mode Qwen writes Python and Qwen Math runs it to check its reasoning.")
-    box.setInformativeText(
-        "The code runs in a sandbox: a separate process with no network, no access to your "
-        "keys, your home folder's secrets or your history, and limits on time and memory."
+    box.setWindowTitle(translate("TirConsent", "Run the model's Python code?"))
+    box.setText(
+        translate(
+            "TirConsent",
+            "In this mode Qwen writes Python and Qwen Math runs it to check its reasoning.",
+        )
     )
-    once = box.addButton("Allow Once", QMessageBox.ButtonRole.AcceptRole)
-    always = box.addButton("Always Allow", QMessageBox.ButtonRole.YesRole)
+    box.setInformativeText(
+        translate(
+            "TirConsent",
+            "The code runs in a sandbox: a separate process with no network, no access to your "
+            "keys, your home folder's secrets or your history, and limits on time and memory.",
+        )
+    )
+    once = box.addButton(translate("TirConsent", "Allow Once"), QMessageBox.ButtonRole.AcceptRole)
+    always = box.addButton(translate("TirConsent", "Always Allow"), QMessageBox.ButtonRole.YesRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     clicked = box.clickedButton()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFontDatabase, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -18,7 +18,10 @@ from PySide6.QtWidgets import (
 from desktop_app.ui.answer_view import AnswerView
 
 PREVIEW_DELAY_MS = 200  # at most five MathJax runs a second, while streaming or typing
-PLACEHOLDER = "The transcription of the image appears here; correct it and press Re-solve"
+PLACEHOLDER = QT_TRANSLATE_NOOP(  # English; translated where it is shown
+    "TranscriptEditor",
+    "The transcription of the image appears here; correct it and press Re-solve",
+)
 
 
 class TranscriptEditor(QWidget):
@@ -30,28 +33,30 @@ class TranscriptEditor(QWidget):
         super().__init__(parent)
         self._streaming = False
         self.editor = QPlainTextEdit()
-        self.editor.setPlaceholderText(PLACEHOLDER)
-        self.editor.setAccessibleName("Transcript")
+        self.editor.setPlaceholderText(QCoreApplication.translate("TranscriptEditor", PLACEHOLDER))
+        self.editor.setAccessibleName(self.tr("Transcript"))
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.editor.setTabChangesFocus(True)
         self.editor.textChanged.connect(self._on_text_changed)
         self.preview_toggle = QToolButton()
-        self.preview_toggle.setText("Preview")
+        self.preview_toggle.setText(self.tr("Preview"))
         self.preview_toggle.setCheckable(True)
         self.preview_toggle.setAutoRaise(True)
-        self.preview_toggle.setAccessibleName("Show the typeset transcript")
-        self.preview_toggle.setToolTip("Show the transcript typeset beside its source")
+        self.preview_toggle.setAccessibleName(self.tr("Show the typeset transcript"))
+        self.preview_toggle.setToolTip(self.tr("Show the transcript typeset beside its source"))
         self.preview_toggle.toggled.connect(self._on_toggled)
-        self.resolve_button = QPushButton("Re-solve")
-        self.resolve_button.setAccessibleName("Solve the corrected transcript")
-        self.resolve_button.setToolTip("Solve this transcript again without re-reading the image")
+        self.resolve_button = QPushButton(self.tr("Re-solve"))
+        self.resolve_button.setAccessibleName(self.tr("Solve the corrected transcript"))
+        self.resolve_button.setToolTip(
+            self.tr("Solve this transcript again without re-reading the image")
+        )
         self.resolve_button.clicked.connect(self._on_resolve)
         self.preview: AnswerView | None = None  # made when first shown: a web view is not free
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.refresh_preview)
-        title = QLabel("Transcript")
+        title = QLabel(self.tr("Transcript"))
         title.setBuddy(self.editor)
         self._title = title
         self.editor.document().modificationChanged.connect(self._sync_title)
@@ -141,7 +146,7 @@ class TranscriptEditor(QWidget):
     def _on_toggled(self, on: bool) -> None:
         if on and self.preview is None:
             self.preview = AnswerView()
-            self.preview.setAccessibleName("Typeset transcript")
+            self.preview.setAccessibleName(self.tr("Typeset transcript"))
             self.preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self._splitter.addWidget(self.preview)
             half = max(1, self._splitter.width() // 2)
@@ -158,7 +163,7 @@ class TranscriptEditor(QWidget):
 
     def _sync_title(self) -> None:
         edited = self.editor.document().isModified()
-        self._title.setText("Transcript (edited)" if edited else "Transcript")
+        self._title.setText(self.tr("Transcript (edited)") if edited else self.tr("Transcript"))
 
     def _update_button(self) -> None:
         # isEmpty, not text(): this runs per streamed delta and must not copy the document

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QApplication, QMenu, QStyle, QSystemTrayIcon, QWidget
 
@@ -25,7 +26,12 @@ def create_tray(
     tray = QSystemTrayIcon(icon, parent)
     tray.setToolTip("Qwen Math")
     menu = QMenu(parent)
-    for text, slot in (("&Snip", on_snip), ("S&how", on_show), ("&Quit", on_quit)):
+    entries = (
+        (QCoreApplication.translate("Tray", "&Snip"), on_snip),
+        (QCoreApplication.translate("Tray", "S&how"), on_show),
+        (QCoreApplication.translate("Tray", "&Quit"), on_quit),
+    )
+    for text, slot in entries:
         action = QAction(text, menu)
         action.triggered.connect(lambda _checked=False, slot=slot: slot())
         menu.addAction(action)

@@ -53,7 +53,7 @@ class PipelineWorker(QObject):
         except Exception:  # a bug must still end the run visibly, never freeze the window
             log.exception("pipeline crashed")
             self.event_emitted.emit(
-                Failed("Something went wrong inside Qwen Math; details are in the log.", 1)
+                Failed(self.tr("Something went wrong inside Qwen Math; details are in the log."), 1)
             )
         finally:
             self.finished.emit()
