@@ -64,6 +64,8 @@ def run_gui(initial_command: str | None = None) -> int:
         run_selftest(window)
     if problem:
         QMessageBox.warning(window, "Settings", f"{problem} The defaults are used.")
+    if store is not None:
+        QTimer.singleShot(3000, lambda: sweep_orphans(store))
     if initial_command == "snip":
         QTimer.singleShot(0, window.snip)
     code = app.exec()
@@ -75,8 +77,7 @@ def run_gui(initial_command: str | None = None) -> int:
 
 
 def open_history() -> HistoryStore | None:
-    """The history store, interrupted answers marked and orphans swept; None if unusable."""
-    from desktop_app.core.history.image_files import remove_orphans
+    """The history store with interrupted answers marked; None if unusable."""
     from desktop_app.core.history.store import HistoryStore, default_store_path
 
     try:
@@ -87,8 +88,17 @@ def open_history() -> HistoryStore | None:
     recovered = store.recover_interrupted()
     if recovered:
         log.info("%d answers were interrupted by a crash; kept as interrupted", recovered)
-    remove_orphans(store)
     return store
+
+
+def sweep_orphans(store: HistoryStore) -> None:
+    """Delete image files no conversation uses (run once the window is up)."""
+    from desktop_app.core.history.image_files import remove_orphans
+
+    try:
+        remove_orphans(store)
+    except Exception:  # housekeeping must never take the app down
+        log.exception("orphan sweep failed")
 
 
 def create_main_window(settings: Settings, store: HistoryStore | None = None) -> MainWindow:

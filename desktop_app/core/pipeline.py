@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from desktop_app.core import prompts
-from desktop_app.core.answers import check_answer
 from desktop_app.core.backends.base import Reader, Solver
 from desktop_app.core.conversation import followup_messages
 from desktop_app.core.errors import AppError, Cancelled, UsageError
@@ -22,7 +22,9 @@ from desktop_app.core.events import (
     StageStarted,
     TranscriptDelta,
 )
-from desktop_app.core.tir import CodeRunner, run_tir, sandbox_runner
+
+if TYPE_CHECKING:
+    from desktop_app.core.tir import CodeRunner
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def run_pipeline(
     backends: Backends,
     cancel: threading.Event,
     *,
-    code_runner: CodeRunner = sandbox_runner,
+    code_runner: CodeRunner | None = None,
 ) -> Iterator[Event]:
     """Yield the events of solving `request`; errors end the stream with a Failed event.
 
@@ -81,7 +83,10 @@ def run_pipeline(
         yield StageStarted("solve", backends.solver_model)
         messages = followup_messages(transcript, request.history, request.question, request.mode)
         if request.mode == "tir":
-            solution = yield from run_tir(solver, messages, cancel, runner=code_runner)
+            from desktop_app.core.tir import run_tir, sandbox_runner
+
+            runner = code_runner or sandbox_runner
+            solution = yield from run_tir(solver, messages, cancel, runner=runner)
         else:
             answer: list[str] = []
             for delta in solver.solve(messages, cancel):
@@ -89,6 +94,8 @@ def run_pipeline(
                 yield AnswerDelta(delta)
             solution = "".join(answer)
         _check(cancel)
+        from desktop_app.core.answers import check_answer  # its regexes cost start-up time
+
         final, check = check_answer(solution)
         if final is not None:
             yield FinalAnswer(final, check)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QContextMenuEvent, QDesktopServices
@@ -11,8 +12,10 @@ from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngin
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMenu, QWidget
 
-from desktop_app.core.markdown_render import StreamingRenderer, StreamUpdate
 from desktop_app.ui.web_scheme import ANSWER_URL, answer_profile
+
+if TYPE_CHECKING:
+    from desktop_app.core.markdown_render import StreamingRenderer, StreamUpdate
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +100,7 @@ class AnswerView(QWebEngineView):
         page.link_clicked.connect(self._on_link_clicked)
         page.loadFinished.connect(self._on_load_finished)
         self.setPage(page)
-        self._renderer = StreamingRenderer()
+        self._renderer_instance: StreamingRenderer | None = None
         self._deltas: list[str] = []
         self._timer_armed = False
         self._ready = False
@@ -184,6 +187,15 @@ class AnswerView(QWebEngineView):
             menu.addAction(action)
         menu.exec(event.globalPos())
         menu.deleteLater()
+
+    @property
+    def _renderer(self) -> StreamingRenderer:
+        # markdown-it takes ~0.1 s to import: not before the first answer, not at start-up
+        if self._renderer_instance is None:
+            from desktop_app.core.markdown_render import StreamingRenderer
+
+            self._renderer_instance = StreamingRenderer()
+        return self._renderer_instance
 
     def _send(self, update: StreamUpdate) -> None:
         calls = []

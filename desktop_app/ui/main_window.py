@@ -8,6 +8,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
@@ -49,9 +50,11 @@ from desktop_app.ui.drop_area import image_bytes_from_mime
 from desktop_app.ui.history_sidebar import HistorySidebar
 from desktop_app.ui.main_actions import build_actions, shortcuts_text
 from desktop_app.ui.problem_panel import ProblemPanel
-from desktop_app.ui.snip_overlay import SnipOverlay
 from desktop_app.ui.tir_consent import ConsentPrompt, ask_tir_consent, check_note
 from desktop_app.ui.workers import PipelineWorker
+
+if TYPE_CHECKING:
+    from desktop_app.ui.snip_overlay import SnipOverlay
 
 log = logging.getLogger(__name__)
 
@@ -110,10 +113,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Qwen Math")
         self.resize(1280, 800)
         self._build()
-        self.snip_overlay = SnipOverlay()
-        self.snip_overlay.snipped.connect(self._on_snipped)
-        self.snip_overlay.cancelled.connect(self._restore)
-        self.snip_overlay.failed.connect(self._on_snip_failed)
+        self._snip_overlay: SnipOverlay | None = None  # made on the first snip
         self._was_visible = False
 
     # -- construction -------------------------------------------------------------------
@@ -163,7 +163,19 @@ class MainWindow(QMainWindow):
         self._was_visible = self.isVisible()
         self.hide()
         # give the compositor time to remove our window before the screens are frozen
-        QTimer.singleShot(150, self.snip_overlay.start)
+        QTimer.singleShot(150, self.snip_overlay().start)
+
+    def snip_overlay(self) -> SnipOverlay:
+        """The snip overlay, made on first use: the capture code stays out of start-up."""
+        if self._snip_overlay is None:
+            from desktop_app.ui.snip_overlay import SnipOverlay
+
+            overlay = SnipOverlay()
+            overlay.snipped.connect(self._on_snipped)
+            overlay.cancelled.connect(self._restore)
+            overlay.failed.connect(self._on_snip_failed)
+            self._snip_overlay = overlay
+        return self._snip_overlay
 
     def raise_to_front(self) -> None:
         """Show the window above the others (a second `qwen-math` asks for this)."""

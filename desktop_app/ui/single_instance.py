@@ -39,6 +39,7 @@ def send_command(command: str, name: str | None = None, timeout_ms: int = TIMEOU
     answered = socket.waitForReadyRead(timeout_ms)
     reply = bytes(socket.readAll().data()).strip() if answered else b""
     socket.disconnectFromServer()
+    socket.abort()  # nothing left pending when the wrapper goes away
     return reply == b"ok"
 
 
@@ -54,6 +55,7 @@ class InstanceServer(QObject):
         # only this user may talk to the socket
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._on_new_connection)
+        self._clients: set[QLocalSocket] = set()
 
     def listen(self) -> bool:
         """Start listening; False when another live instance already owns the name."""
@@ -66,16 +68,35 @@ class InstanceServer(QObject):
         return self._server.listen(self.name)
 
     def close(self) -> None:
-        """Stop listening and remove the socket."""
+        """Stop listening, drop any client still connected, and remove the socket."""
         self._server.close()
+        for socket in list(self._clients):
+            self._forget(socket)
 
     def _on_new_connection(self) -> None:
         while (socket := self._server.nextPendingConnection()) is not None:
-            socket.readyRead.connect(lambda s=socket: self._on_ready_read(s))
-            socket.disconnected.connect(socket.deleteLater)
+            # The server keeps every client until it disconnects: no lambda holds a wrapper
+            # of a socket that Qt may already have deleted.
+            self._clients.add(socket)
+            socket.readyRead.connect(self._on_ready_read)
+            socket.disconnected.connect(self._on_disconnected)
 
-    def _on_ready_read(self, socket: QLocalSocket) -> None:
-        if not socket.canReadLine():
+    def _on_disconnected(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket):
+            self._forget(socket)
+
+    def _forget(self, socket: QLocalSocket) -> None:
+        if socket in self._clients:
+            self._clients.discard(socket)
+            socket.readyRead.disconnect(self._on_ready_read)
+            socket.disconnected.disconnect(self._on_disconnected)
+            socket.abort()
+            socket.deleteLater()
+
+    def _on_ready_read(self) -> None:
+        socket = self.sender()
+        if not isinstance(socket, QLocalSocket) or not socket.canReadLine():
             return
         command = bytes(socket.readLine().data()).decode(errors="replace").strip()
         socket.write(b"ok\n")

@@ -6,7 +6,6 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from PIL import Image
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -206,6 +205,8 @@ class SketchPad(QWidget):
         """The drawing on white, cropped to the ink with `margin` px around; None when blank."""
         if not self.has_ink():
             return None
+        from PIL import Image  # on first use: Pillow costs ~0.1 s of start-up otherwise
+
         bounds = QRectF()
         for stroke in self._strokes:
             bounds = bounds.united(stroke.bounds())

@@ -38,10 +38,10 @@ OURS = textwrap.dedent(
 
     make = composition.create_main_window
 
-    def probed(settings):
+    def probed(*args):
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
-        window = make(settings)
+        window = make(*args)
         def ready():
             heavy = sorted(m for m in ("torch", "transformers", "dashscope") if m in sys.modules)
             print("READY", ",".join(heavy), flush=True)

@@ -96,3 +96,6 @@ def test_in_process_server_and_stale_socket(qtbot: Any, home: dict[str, str]) ->
     assert client.wait(10) == 0
     server.close()
     assert send_command("snip", name, timeout_ms=300) is False
+    for instance in (server, stale):
+        instance.deleteLater()
+    qtbot.wait(10)
