@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import json
+import logging
 import os
 import selectors
 import shutil
@@ -29,6 +30,8 @@ _SECRETS = (
     ".local/share/qwen-math",
 )  # fmt: skip
 _POLL_S = 0.05
+KILL_GRACE_S = 5.0  # how long killing and reaping may take on a loaded machine
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,10 @@ def _kill_all(proc: subprocess.Popen[bytes], marker: str, cgroup: str | None) ->
         os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(5)
-    for _ in range(20):  # a fork bomb may still be forking: sweep until nothing is left
+    # A fork bomb may still be forking, and a loaded machine reaps slowly: sweep until
+    # nothing is left, by the clock rather than a fixed number of rounds.
+    deadline = time.monotonic() + KILL_GRACE_S
+    while time.monotonic() < deadline:
         pids = set(_cgroup_pids(cgroup)) | set(_marked_pids(marker))
         if not pids:
             return
@@ -210,6 +216,7 @@ def _kill_all(proc: subprocess.Popen[bytes], marker: str, cgroup: str | None) ->
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
         time.sleep(0.01)
+    log.warning("sandbox processes survived %.0f s of SIGKILL", KILL_GRACE_S)
 
 
 def _marked_pids(marker: str) -> list[int]:
@@ -276,13 +283,20 @@ def _read_report(fd: int) -> dict[str, object]:
 
 def _cleanup(root: Path, cgroup: str | None) -> None:
     if cgroup:
-        for _ in range(100):
+        deadline = time.monotonic() + KILL_GRACE_S
+        while True:
             try:
                 os.rmdir(cgroup)
                 break
             except FileNotFoundError:
                 break
             except OSError:  # still has (dying) members
+                if time.monotonic() > deadline:
+                    log.warning("sandbox cgroup %s could not be removed", cgroup)
+                    break
+                for pid in _cgroup_pids(cgroup):
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
                 time.sleep(0.01)
     shutil.rmtree(root, ignore_errors=True)
 
