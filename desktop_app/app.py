@@ -48,6 +48,11 @@ def run_gui(initial_command: str | None = None) -> int:
         problem = None
     except ConfigError as exc:
         settings, problem = Settings(), str(exc)
+    from desktop_app.ui.i18n import install_translator
+    from desktop_app.ui.theme import apply_theme
+
+    install_translator(app, settings.ui.language)
+    apply_theme(app, settings.ui.theme)
     server = InstanceServer()
     if not server.listen():  # another instance won the start-up race: hand over to it
         return 0 if hand_over(initial_command or "show") else 1

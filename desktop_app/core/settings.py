@@ -12,9 +12,12 @@ from typing import Any, Literal
 
 from desktop_app.core.errors import ConfigError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 Region = Literal["beijing", "international"]
 REGIONS: tuple[Region, ...] = ("beijing", "international")
+THEMES = ("system", "light", "dark")
+LANGUAGES = ("system", "en", "zh_CN")
+RETENTION_DAYS = (0, 30, 90, 365)  # 0 keeps history forever
 CONTINUATIONS = ("vllm", "partial", "plain")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Headers that carry credentials belong in the keyring or the environment, never in the file.
@@ -75,6 +78,21 @@ class SolveSettings:
 
 
 @dataclass
+class UiSettings:
+    """How the window looks: "system" follows the desktop."""
+
+    theme: str = "system"  # system | light | dark
+    language: str = "system"  # system | en | zh_CN
+
+
+@dataclass
+class HistorySettings:
+    """How long solved problems are kept."""
+
+    retention_days: int = 0  # 0 keeps them forever
+
+
+@dataclass
 class Settings:
     """Everything in settings.toml."""
 
@@ -84,6 +102,8 @@ class Settings:
     backends: BackendChoice = field(default_factory=BackendChoice)
     local: LocalSettings = field(default_factory=LocalSettings)
     servers: list[ServerProfile] = field(default_factory=list)
+    ui: UiSettings = field(default_factory=UiSettings)
+    history: HistorySettings = field(default_factory=HistorySettings)
 
     def server(self, name: str) -> ServerProfile | None:
         """The server profile called `name`, or None."""
@@ -130,6 +150,7 @@ def parse_settings(text: str) -> Settings:
     version = raw.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or version > SCHEMA_VERSION:
         raise ConfigError("settings.toml was written by a newer version of Qwen Math.")
+    raw = migrate(raw, version)
     servers = raw.get("servers", [])
     if not isinstance(servers, list):
         raise ConfigError("The servers in settings.toml must be [[servers]] tables.")
@@ -139,6 +160,8 @@ def parse_settings(text: str) -> Settings:
         backends=_section(BackendChoice, raw.get("backends", {}), "backends"),
         local=_section(LocalSettings, raw.get("local", {}), "local"),
         servers=[_section(ServerProfile, p, "servers") for p in servers],
+        ui=_section(UiSettings, raw.get("ui", {}), "ui"),
+        history=_section(HistorySettings, raw.get("history", {}), "history"),
     )
     for profile in settings.servers:
         _check_profile(profile, settings)
@@ -148,7 +171,24 @@ def parse_settings(text: str) -> Settings:
         raise ConfigError("The region in settings.toml must be 'beijing' or 'international'.")
     if settings.solve.mode not in ("cot", "tir"):
         raise ConfigError("The mode in settings.toml must be 'cot' or 'tir'.")
+    if settings.ui.theme not in THEMES:
+        raise ConfigError("The theme in settings.toml must be 'system', 'light' or 'dark'.")
+    if settings.ui.language not in LANGUAGES:
+        raise ConfigError("The language in settings.toml must be 'system', 'en' or 'zh_CN'.")
+    if settings.history.retention_days < 0:
+        raise ConfigError("The history retention_days in settings.toml cannot be negative.")
     return settings
+
+
+def migrate(raw: dict[str, Any], version: int) -> dict[str, Any]:
+    """The raw table of an older schema brought up to SCHEMA_VERSION (the input is not changed)."""
+    raw = dict(raw)
+    if version < 2:
+        # Version 2 added [ui] and [history]; their defaults are what version 1 behaved like.
+        raw.setdefault("ui", {})
+        raw.setdefault("history", {})
+    raw["schema_version"] = SCHEMA_VERSION
+    return raw
 
 
 def _check_profile(profile: ServerProfile, settings: Settings) -> None:

@@ -164,6 +164,10 @@ class AnswerView(QWebEngineView):
         html = render_markdown(f"$$\\boxed{{{answer}}}$$")
         self._run(f"setFinal({json.dumps(html)}, {json.dumps(label)}, {json.dumps(check)})")
 
+    def set_theme(self, name: str) -> None:
+        """Light or dark colours for the page ("system" follows the desktop)."""
+        self._run(f"setTheme({json.dumps(name)})")
+
     def show_notice(self, text: str, kind: str = "info") -> None:
         """Show a one-line notice above the answer; kind is info, warning or error."""
         self._run(f"setNotice({json.dumps(text)}, {json.dumps(kind)})")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QToolBar
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QComboBox, QMessageBox, QToolBar
 
+from desktop_app.logging_setup import log_dir
 from desktop_app.ui.i18n import plain_text
 
 if TYPE_CHECKING:
@@ -76,9 +78,12 @@ def build_actions(window: MainWindow) -> None:
         w, translate("MainWindow", "Searc&h History"), key.Find, w.focus_search
     )
     w.shortcuts_action = _action(
-        w, translate("MainWindow", "&Keyboard Shortcuts"), "F1", w.show_shortcuts
+        w, translate("MainWindow", "&Keyboard Shortcuts"), "F1", lambda: show_shortcuts(w)
     )
-    w.logs_action = _action(w, translate("MainWindow", "Open &Log Folder"), None, w.open_log_folder)
+    w.settings_action = _action(
+        w, translate("MainWindow", "&Settings…"), key.Preferences, w.open_settings
+    )
+    w.logs_action = _action(w, translate("MainWindow", "Open &Log Folder"), None, open_log_folder)
     quit_action = _action(w, translate("MainWindow", "&Quit"), key.Quit, w.close)
     for action in (w.regenerate_action, w.copy_answer_action, w.copy_source_action):
         action.setEnabled(False)
@@ -113,6 +118,8 @@ def build_actions(window: MainWindow) -> None:
     history_menu.addAction(w.search_action)
     help_menu = menus.addMenu(translate("MainWindow", "&Help"))
     help_menu.addActions([w.shortcuts_action, w.logs_action])
+    file_menu.insertAction(quit_action, w.settings_action)
+    file_menu.insertSeparator(quit_action)
 
 
 def shortcuts_text(window: MainWindow) -> str:
@@ -123,3 +130,18 @@ def shortcuts_text(window: MainWindow) -> str:
         if sequence:
             lines.append(f"{plain_text(action.text()).rstrip('…'):<28} {sequence}")
     return "\n".join(lines)
+
+
+def show_shortcuts(window: MainWindow) -> None:
+    """List every keyboard shortcut in a small dialog."""
+    title = translate("MainWindow", "Keyboard shortcuts")
+    box = QMessageBox(QMessageBox.Icon.NoIcon, title, "", parent=window)
+    box.setText(f"<pre>{html.escape(shortcuts_text(window))}</pre>")
+    box.open()
+
+
+def open_log_folder() -> None:
+    """Open the folder holding the log files in the file manager."""
+    folder = log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import functools
-import html
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, QUrl, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDialog,
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QWidget,
 )
@@ -43,18 +42,22 @@ from desktop_app.core.history.recorder import record
 from desktop_app.core.history.store import HistoryStore
 from desktop_app.core.pipeline import Backends, SolveRequest, run_pipeline
 from desktop_app.core.prompts import Mode
+from desktop_app.core.secrets import get_api_key
 from desktop_app.core.settings import Settings
-from desktop_app.logging_setup import log_dir
-from desktop_app.ui.answer_view import AnswerView
+from desktop_app.ui.answer_pane import AnswerPane
 from desktop_app.ui.drop_area import image_bytes_from_mime
 from desktop_app.ui.history_sidebar import HistorySidebar
-from desktop_app.ui.main_actions import build_actions, shortcuts_text
+from desktop_app.ui.main_actions import build_actions
 from desktop_app.ui.problem_panel import ProblemPanel
+from desktop_app.ui.snip_flow import SnipFlow, raise_window
+from desktop_app.ui.theme import answer_page_theme, apply_theme
 from desktop_app.ui.tir_consent import ConsentPrompt, ask_tir_consent, check_note
+from desktop_app.ui.welcome import needs_welcome
+from desktop_app.ui.window_state import restore_window_state, save_window_state
 from desktop_app.ui.workers import PipelineWorker
 
 if TYPE_CHECKING:
-    from desktop_app.ui.snip_overlay import SnipOverlay
+    from desktop_app.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +86,7 @@ class MainWindow(QMainWindow):
     search_action: QAction
     shortcuts_action: QAction
     logs_action: QAction
+    settings_action: QAction
     mode_box: QComboBox
 
     def __init__(
@@ -113,7 +117,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Qwen Math")
         self.resize(1280, 800)
         self._build()
-        self._snip_overlay: SnipOverlay | None = None  # made on the first snip
+        self.snip_flow = SnipFlow(self)
+        self.snip_flow.snipped.connect(lambda png: self.load_image(png, "snip"))
+        self.snip_flow.failed.connect(self._set_status)
         self._was_visible = False
 
     # -- construction -------------------------------------------------------------------
@@ -126,8 +132,9 @@ class MainWindow(QMainWindow):
         self.drop_area = self.problem.drop_area
         self.question_edit = self.problem.question_box.editor
         self.transcript_editor = self.problem.transcript_editor
-        self.answer_view = AnswerView()
-        self.answer_view.setAccessibleName(self.tr("Solution"))
+        self.answer_pane = AnswerPane()
+        self.answer_pane.setup_requested.connect(self.open_settings)
+        self.answer_view = self.answer_pane.answer_view
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.history_sidebar: HistorySidebar | None = None
         if self._store is not None:
@@ -137,16 +144,20 @@ class MainWindow(QMainWindow):
             self.history_sidebar.new_conversation_requested.connect(self.new_conversation)
             splitter.addWidget(self.history_sidebar)
         splitter.addWidget(self.problem)
-        splitter.addWidget(self.answer_view)
+        splitter.addWidget(self.answer_pane)
         splitter.setStretchFactor(splitter.count() - 1, 2)
         splitter.setSizes([220, 420, 640] if self._store is not None else [420, 860])
         self.setCentralWidget(splitter)
+        self.splitter = splitter
+        self.answer_view.set_theme(answer_page_theme(self._settings.ui.theme))
+        self.update_welcome()
         self.status_label = QLabel(self.tr("Ready"))
         self.status_label.setAccessibleName(self.tr("Status"))
         self.statusBar().addWidget(self.status_label, 1)
         build_actions(self)
         self.mode_box.setCurrentIndex(0 if self._settings.solve.mode == "cot" else 1)
         self.mode_box.currentIndexChanged.connect(self._on_mode_changed)
+        restore_window_state(self, splitter)
 
     # -- user actions --------------------------------------------------------------------
 
@@ -160,42 +171,11 @@ class MainWindow(QMainWindow):
 
     def snip(self) -> None:
         """Hide the window, freeze every screen, and let the user drag a region to solve."""
-        self._was_visible = self.isVisible()
-        self.hide()
-        # give the compositor time to remove our window before the screens are frozen
-        QTimer.singleShot(150, self.snip_overlay().start)
-
-    def snip_overlay(self) -> SnipOverlay:
-        """The snip overlay, made on first use: the capture code stays out of start-up."""
-        if self._snip_overlay is None:
-            from desktop_app.ui.snip_overlay import SnipOverlay
-
-            overlay = SnipOverlay()
-            overlay.snipped.connect(self._on_snipped)
-            overlay.cancelled.connect(self._restore)
-            overlay.failed.connect(self._on_snip_failed)
-            self._snip_overlay = overlay
-        return self._snip_overlay
+        self.snip_flow.start()
 
     def raise_to_front(self) -> None:
         """Show the window above the others (a second `qwen-math` asks for this)."""
-        self.showNormal()
-        self.raise_()
-        self.activateWindow()
-
-    @Slot(bytes)
-    def _on_snipped(self, png: bytes) -> None:
-        self._restore()
-        self.load_image(png, "snip")
-
-    @Slot(str)
-    def _on_snip_failed(self, message: str) -> None:
-        self._restore()
-        self._set_status(message)
-
-    @Slot()
-    def _restore(self) -> None:
-        self.raise_to_front()
+        raise_window(self)
 
     def paste(self) -> None:
         """Solve the image (or image file) on the clipboard."""
@@ -279,6 +259,7 @@ class MainWindow(QMainWindow):
             request = replace(request, mode="cot")
         self._request = request
         self._last_start = (request, conversation_id, shown)
+        self.answer_pane.show_welcome(False)
         self._answer_parts, self._final_answer = [], None
         for action in (self.regenerate_action, self.copy_answer_action, self.copy_source_action):
             action.setEnabled(False)
@@ -346,6 +327,31 @@ class MainWindow(QMainWindow):
                 return
             self.load_image(data, path)
 
+    def open_settings(self, first_run: str | None = None) -> None:
+        """Show the settings dialog (on the page for a welcome choice, if given)."""
+        from desktop_app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self._settings, self)
+        if first_run:
+            dialog.prepare_first_run(first_run)
+        dialog.finished.connect(functools.partial(self._on_settings_closed, dialog))
+        dialog.open()
+
+    def _on_settings_closed(self, dialog: SettingsDialog, code: int) -> None:
+        if code != QDialog.DialogCode.Accepted:
+            return
+        new = dialog.result_settings()
+        for field in fields(new):  # in place: the backends factory holds this same object
+            setattr(self._settings, field.name, getattr(new, field.name))
+        self._save_settings(self._settings)
+        self.mode_box.setCurrentIndex(0 if new.solve.mode == "cot" else 1)
+        self.answer_view.set_theme(apply_theme(QApplication.instance(), new.ui.theme))
+        self.update_welcome()
+
+    def update_welcome(self) -> None:
+        """Show the welcome page while no backend is set up."""
+        self.answer_pane.show_welcome(needs_welcome(self._settings, get_api_key() is not None))
+
     def current_mode(self) -> Mode:
         """The solving mode chosen in the toolbar."""
         return "tir" if self.mode_box.currentData() == "tir" else "cot"
@@ -371,18 +377,6 @@ class MainWindow(QMainWindow):
         """Jump to the history search box."""
         if self.history_sidebar is not None:
             self.history_sidebar.focus_search()
-
-    def show_shortcuts(self) -> None:
-        """List every keyboard shortcut."""
-        box = QMessageBox(QMessageBox.Icon.NoIcon, self.tr("Keyboard shortcuts"), "", parent=self)
-        box.setText(f"<pre>{html.escape(shortcuts_text(self))}</pre>")
-        box.open()
-
-    def open_log_folder(self) -> None:
-        """Open the folder holding the log files in the file manager."""
-        folder = log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def _on_mode_changed(self, _index: int) -> None:
         if self.current_mode() == "tir" and not self._tir_allowed():
@@ -498,5 +492,6 @@ class MainWindow(QMainWindow):
         return worker.wait(timeout)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        save_window_state(self, self.splitter)
         self.shutdown()
         super().closeEvent(event)

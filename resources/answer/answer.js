@@ -180,6 +180,13 @@ window.MathJax = {
     notice.hidden = !text;
   };
 
+  /** Light or dark colours; anything else follows the desktop's preference. */
+  window.setTheme = function (name) {
+    const root = document.documentElement;
+    root.classList.remove("light", "dark");
+    if (name === "light" || name === "dark") root.classList.add(name);
+  };
+
   /** Whether MathJax has started and no typesetting is queued (for tests and screenshots). */
   window.typesetIdle = function () {
     return mathJaxStarted && queuedJobs === 0;

@@ -2,488 +2,10 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
-    <name></name>
+    <name>AnswerPane</name>
     <message>
-        <source>SettingsDialog</source>
-        <comment>Explain step by step (CoT)</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Check with Python code (TIR)</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Allow the model&apos;s Python code to run</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>TIR runs the code in a sandbox without network or your files.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Same as the system</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Light</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Dark</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Keep forever</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Delete after {days} days</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Open</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>A new language is used from the next start.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Solving mode:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Theme:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Language:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Data folder:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>History:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Solving mode</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Theme</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Language</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Data folder</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Open the data folder</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Keep history</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Choose a model folder or a Hugging Face model id.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Hugging Face model; about {vram:.1f} GB of GPU memory.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Hugging Face model id.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>{kind}: {disk:.1f} GB on disk, about {vram:.1f} GB of GPU memory.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Reader (reads the image):</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Solver (solves the problem):</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>A folder, or an id like Qwen/…</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Browse…</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Choose the {stage} folder</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Looking for a GPU…</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Use the recommended models</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Device:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Longest answer (tokens):</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>GPU:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Device</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Longest answer in tokens</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>GPU and recommended models</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>No CUDA GPU found. Smallest models: {names}.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>{gb:.0f} GB of GPU memory. Recommended: {names}.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>The reader turns the picture into text; the solver solves it.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Read images with:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Solve problems with:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Model:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>{stage} model</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Alibaba DashScope (cloud)</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>This computer (local models)</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Server: {name}</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>The server in OPENAI_BASE_URL</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Beijing (China mainland)</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>International (Singapore)</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>A key is saved; type here to replace it</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Paste your DashScope API key (sk-…)</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Test connection</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>The key is kept in the system keyring, never in files.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Region:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>API key:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Reader model:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Solver model:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>DashScope region</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>DashScope API key</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>DashScope reader model</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>DashScope solver model</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Test the DashScope connection</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Backends</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>DashScope</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Local models</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Servers</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>General</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Problem</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Every server needs a name.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Two servers are called “{name}”; rename one.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>The base URL of “{name}” must look like http://host:8000/v1.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>SettingsDialog</source>
-        <comment>The key variable of “{name}” must be the name of an environment variable, not the key itself.</comment>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Add</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Empty server</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Remove</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>e.g. VLLM_API_KEY (optional)</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>vLLM / SGLang</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>DashScope compatible mode</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Plain (Ollama, LM Studio)</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Name:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Base URL:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Key variable:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Server kind:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Models:</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Add a server</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Remove the server</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Server name</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Base URL</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Environment variable holding the key</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Reader model</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Solver model</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Server kind</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>SettingsDialog</source>
-        <comment>Models the server lists</comment>
-        <translation type="unfinished"></translation>
+        <source>Solution</source>
+        <translation>解答</translation>
     </message>
 </context>
 <context>
@@ -681,6 +203,10 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
         <source>Open &amp;Log Folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
@@ -720,10 +246,6 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
     <message>
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff);;All files (*)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Solution</source>
-        <translation>解答</translation>
     </message>
     <message>
         <source>Ready</source>
@@ -866,8 +388,176 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
         <translation>检查失败，详细信息见日志。</translation>
     </message>
     <message>
+        <source>Explain step by step (CoT)</source>
+        <translation>逐步讲解 (CoT)</translation>
+    </message>
+    <message>
+        <source>Check with Python code (TIR)</source>
+        <translation>用 Python 代码检验 (TIR)</translation>
+    </message>
+    <message>
+        <source>Allow the model&apos;s Python code to run</source>
+        <translation>允许运行模型编写的 Python 代码</translation>
+    </message>
+    <message>
+        <source>TIR runs the code in a sandbox without network or your files.</source>
+        <translation>TIR 会在沙盒中运行代码，不能联网，也无法访问你的文件。</translation>
+    </message>
+    <message>
+        <source>Same as the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Keep forever</source>
+        <translation>永久保留</translation>
+    </message>
+    <message>
+        <source>Delete after {days} days</source>
+        <translation>{days} 天后删除</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>A new language is used from the next start.</source>
+        <translation>新语言将在下次启动时生效。</translation>
+    </message>
+    <message>
+        <source>Solving mode:</source>
+        <translation>求解模式：</translation>
+    </message>
+    <message>
+        <source>Theme:</source>
+        <translation>主题：</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>Data folder:</source>
+        <translation>数据文件夹：</translation>
+    </message>
+    <message>
+        <source>History:</source>
+        <translation>历史记录：</translation>
+    </message>
+    <message>
+        <source>Solving mode</source>
+        <translation>求解模式</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>Open the data folder</source>
+        <translation>打开数据文件夹</translation>
+    </message>
+    <message>
+        <source>Keep history</source>
+        <translation>历史记录保留时间</translation>
+    </message>
+    <message>
+        <source>Choose a model folder or a Hugging Face model id.</source>
+        <translation>请选择模型文件夹，或输入 Hugging Face 模型 ID。</translation>
+    </message>
+    <message>
+        <source>Hugging Face model; about {vram:.1f} GB of GPU memory.</source>
+        <translation>Hugging Face 模型；约需 {vram:.1f} GB 显存。</translation>
+    </message>
+    <message>
+        <source>Hugging Face model id.</source>
+        <translation>Hugging Face 模型 ID。</translation>
+    </message>
+    <message>
+        <source>{kind}: {disk:.1f} GB on disk, about {vram:.1f} GB of GPU memory.</source>
+        <translation>{kind}：占用磁盘 {disk:.1f} GB，约需 {vram:.1f} GB 显存。</translation>
+    </message>
+    <message>
+        <source>Reader (reads the image):</source>
+        <translation>识别模型（读取图片）：</translation>
+    </message>
+    <message>
+        <source>Choose the reader&apos;s folder</source>
+        <translation>选择识别模型的文件夹</translation>
+    </message>
+    <message>
+        <source>Solver (solves the problem):</source>
+        <translation>求解模型（解答题目）：</translation>
+    </message>
+    <message>
+        <source>Choose the solver&apos;s folder</source>
+        <translation>选择求解模型的文件夹</translation>
+    </message>
+    <message>
+        <source>A folder, or an id like Qwen/…</source>
+        <translation>文件夹，或形如 Qwen/… 的模型 ID</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Looking for a GPU…</source>
+        <translation>正在检测 GPU…</translation>
+    </message>
+    <message>
+        <source>Use the recommended models</source>
+        <translation>使用推荐的模型</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>Longest answer (tokens):</source>
+        <translation>解答最大长度（token 数）：</translation>
+    </message>
+    <message>
+        <source>GPU:</source>
+        <translation>GPU：</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Longest answer in tokens</source>
+        <translation>解答最大长度（token 数）</translation>
+    </message>
+    <message>
+        <source>GPU and recommended models</source>
+        <translation>GPU 与推荐模型</translation>
+    </message>
+    <message>
         <source>Choose the model folder</source>
         <translation>选择模型文件夹</translation>
+    </message>
+    <message>
+        <source>No CUDA GPU found. Smallest models: {names}.</source>
+        <translation>未找到 CUDA GPU。最小的模型：{names}。</translation>
+    </message>
+    <message>
+        <source>{gb:.0f} GB of GPU memory. Recommended: {names}.</source>
+        <translation>显存 {gb:.0f} GB。推荐：{names}。</translation>
     </message>
     <message>
         <source>Run the model&apos;s Python code?</source>
@@ -876,6 +566,106 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
     <message>
         <source>In TIR mode Qwen writes Python and Qwen Math runs it in a sandbox (a separate process with no network and no access to your keys or history). Allow it?</source>
         <translation>在 TIR 模式下，Qwen 会编写 Python 代码，由 Qwen Math 在沙盒中运行（一个独立的进程，不能联网，也无法访问你的密钥或历史记录）。是否允许？</translation>
+    </message>
+    <message>
+        <source>The reader turns the picture into text; the solver solves it.</source>
+        <translation>识别模型把图片转成文字，求解模型负责解题。</translation>
+    </message>
+    <message>
+        <source>Read images with:</source>
+        <translation>识别图片使用：</translation>
+    </message>
+    <message>
+        <source>Reader model</source>
+        <translation>识别模型</translation>
+    </message>
+    <message>
+        <source>Solve problems with:</source>
+        <translation>求解题目使用：</translation>
+    </message>
+    <message>
+        <source>Solver model</source>
+        <translation>求解模型</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>Alibaba DashScope (cloud)</source>
+        <translation>阿里云 DashScope（云端）</translation>
+    </message>
+    <message>
+        <source>This computer (local models)</source>
+        <translation>本机（本地模型）</translation>
+    </message>
+    <message>
+        <source>Server: {name}</source>
+        <translation>服务器：{name}</translation>
+    </message>
+    <message>
+        <source>The server in OPENAI_BASE_URL</source>
+        <translation>OPENAI_BASE_URL 中的服务器</translation>
+    </message>
+    <message>
+        <source>Beijing (China mainland)</source>
+        <translation>北京（中国内地）</translation>
+    </message>
+    <message>
+        <source>International (Singapore)</source>
+        <translation>国际（新加坡）</translation>
+    </message>
+    <message>
+        <source>A key is saved; type here to replace it</source>
+        <translation>已保存密钥；在此输入可替换</translation>
+    </message>
+    <message>
+        <source>Paste your DashScope API key (sk-…)</source>
+        <translation>粘贴你的 DashScope API 密钥（sk-…）</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>The key is kept in the system keyring, never in files.</source>
+        <translation>密钥保存在系统密钥环中，绝不会写入文件。</translation>
+    </message>
+    <message>
+        <source>Region:</source>
+        <translation>地域：</translation>
+    </message>
+    <message>
+        <source>API key:</source>
+        <translation>API 密钥：</translation>
+    </message>
+    <message>
+        <source>Reader model:</source>
+        <translation>识别模型：</translation>
+    </message>
+    <message>
+        <source>Solver model:</source>
+        <translation>求解模型：</translation>
+    </message>
+    <message>
+        <source>DashScope region</source>
+        <translation>DashScope 地域</translation>
+    </message>
+    <message>
+        <source>DashScope API key</source>
+        <translation>DashScope API 密钥</translation>
+    </message>
+    <message>
+        <source>DashScope reader model</source>
+        <translation>DashScope 识别模型</translation>
+    </message>
+    <message>
+        <source>DashScope solver model</source>
+        <translation>DashScope 求解模型</translation>
+    </message>
+    <message>
+        <source>Test the DashScope connection</source>
+        <translation>测试 DashScope 连接</translation>
     </message>
     <message>
         <source>Connecting…</source>
@@ -894,12 +684,128 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
         <translation>设置页面</translation>
     </message>
     <message>
+        <source>Backends</source>
+        <translation>后端</translation>
+    </message>
+    <message>
+        <source>DashScope</source>
+        <translation>DashScope</translation>
+    </message>
+    <message>
+        <source>Local models</source>
+        <translation>本地模型</translation>
+    </message>
+    <message>
+        <source>Servers</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
         <source>{error} It is used for this session only.</source>
         <translation>{error} 该密钥仅在本次运行期间使用。</translation>
     </message>
     <message>
         <source>Key not saved</source>
         <translation>密钥未保存</translation>
+    </message>
+    <message>
+        <source>Every server needs a name.</source>
+        <translation>每个服务器都需要一个名称。</translation>
+    </message>
+    <message>
+        <source>Two servers are called “{name}”; rename one.</source>
+        <translation>有两个服务器都叫“{name}”，请重命名其中一个。</translation>
+    </message>
+    <message>
+        <source>The base URL of “{name}” must look like http://host:8000/v1.</source>
+        <translation>“{name}”的基础 URL 必须形如 http://host:8000/v1。</translation>
+    </message>
+    <message>
+        <source>The key variable of “{name}” must be the name of an environment variable, not the key itself.</source>
+        <translation>“{name}”的密钥变量必须是环境变量的名称，而不是密钥本身。</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Empty server</source>
+        <translation>空白服务器</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>e.g. VLLM_API_KEY (optional)</source>
+        <translation>例如 VLLM_API_KEY（可选）</translation>
+    </message>
+    <message>
+        <source>vLLM / SGLang</source>
+        <translation>vLLM / SGLang</translation>
+    </message>
+    <message>
+        <source>DashScope compatible mode</source>
+        <translation>DashScope 兼容模式</translation>
+    </message>
+    <message>
+        <source>Plain (Ollama, LM Studio)</source>
+        <translation>通用（Ollama、LM Studio）</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Base URL:</source>
+        <translation>基础 URL：</translation>
+    </message>
+    <message>
+        <source>Key variable:</source>
+        <translation>密钥变量：</translation>
+    </message>
+    <message>
+        <source>Server kind:</source>
+        <translation>服务器类型：</translation>
+    </message>
+    <message>
+        <source>Models:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>Add a server</source>
+        <translation>添加服务器</translation>
+    </message>
+    <message>
+        <source>Remove the server</source>
+        <translation>移除该服务器</translation>
+    </message>
+    <message>
+        <source>Server name</source>
+        <translation>服务器名称</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>基础 URL</translation>
+    </message>
+    <message>
+        <source>Environment variable holding the key</source>
+        <translation>保存密钥的环境变量</translation>
+    </message>
+    <message>
+        <source>Server kind</source>
+        <translation>服务器类型</translation>
+    </message>
+    <message>
+        <source>Models the server lists</source>
+        <translation>服务器列出的模型</translation>
     </message>
     <message>
         <source>Connected: the server lists {count} models.</source>

@@ -27,7 +27,7 @@ def test_round_trip_is_atomic_and_versioned(tmp_path: Path) -> None:
     save_settings(settings, path)
     assert load_settings(path) == settings
     text = path.read_text()
-    assert "schema_version = 1" in text
+    assert "schema_version = 2" in text
     assert "key" not in text.lower().replace("api_key", "!")  # no key field at all
     assert [p.name for p in path.parent.iterdir()] == ["settings.toml"]  # no temp left
 
@@ -37,6 +37,11 @@ def test_round_trip_is_atomic_and_versioned(tmp_path: Path) -> None:
     [
         ("this is = not toml [", "not valid TOML"),
         ("schema_version = 99", "newer version"),
+        ("schema_version = 3", "newer version"),
+        ('[ui]\ntheme = "neon"', "theme"),
+        ('[ui]\nlanguage = "klingon"', "language"),
+        ("[history]\nretention_days = -1", "cannot be negative"),
+        ("[history]\nretention_days = 'forever'", "wrong type"),
         ('[cloud]\nregion = "mars"', "region"),
         ("[cloud]\nrequest_timeout = 'soon'", "wrong type"),
         ("cloud = 3", "not a table"),
@@ -95,12 +100,12 @@ def test_server_profiles_and_stage_choice_parse() -> None:
 
 
 def test_profiles_round_trip_without_any_key(tmp_path: Path) -> None:
-    """GIVEN profiles WHEN saved and loaded THEN equal, still version 1, and no key value."""
+    """GIVEN profiles WHEN saved and loaded THEN equal, now version 2, and no key value."""
     settings = parse_settings(PROFILES_TOML)
     path = tmp_path / "settings.toml"
     save_settings(settings, path)
     assert load_settings(path) == settings
-    assert "schema_version = 1" in path.read_text()
+    assert "schema_version = 2" in path.read_text()
     assert "sk-" not in path.read_text()
 
 
@@ -148,3 +153,30 @@ def test_bad_profiles_are_one_clear_sentence(text: str, fragment: str) -> None:
         parse_settings(text)
     assert fragment in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_a_version_1_file_loads_and_saves_as_version_2(tmp_path: Path) -> None:
+    """GIVEN a version 1 file WHEN loaded and saved THEN it keeps its values and becomes v2."""
+    path = tmp_path / "settings.toml"
+    path.write_text(PROFILES_TOML, encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.schema_version == 2
+    assert (settings.ui.theme, settings.ui.language) == ("system", "system")
+    assert settings.history.retention_days == 0
+    assert settings.backends.solver == "openai:Lab vLLM"
+    save_settings(settings, path)
+    text = path.read_text()
+    assert "schema_version = 2" in text
+    assert "[ui]" in text
+    assert "[history]" in text
+    assert load_settings(path) == settings
+
+
+def test_ui_and_history_settings_round_trip(tmp_path: Path) -> None:
+    """GIVEN a theme, a language and a retention WHEN saved and loaded THEN they are kept."""
+    settings = Settings()
+    settings.ui.theme, settings.ui.language = "dark", "zh_CN"
+    settings.history.retention_days = 90
+    path = tmp_path / "settings.toml"
+    save_settings(settings, path)
+    assert load_settings(path) == settings
