@@ -56,7 +56,7 @@ def run_gui(initial_command: str | None = None) -> int:
     server = InstanceServer()
     if not server.listen():  # another instance won the start-up race: hand over to it
         return 0 if hand_over(initial_command or "show") else 1
-    store = open_history()
+    store = open_history(settings.history.retention_days)
     window = create_main_window(settings, store)
     server.command_received.connect(
         lambda command: window.snip() if command == "snip" else window.raise_to_front()
@@ -81,7 +81,7 @@ def run_gui(initial_command: str | None = None) -> int:
     return code
 
 
-def open_history() -> HistoryStore | None:
+def open_history(retention_days: int = 0) -> HistoryStore | None:
     """The history store with interrupted answers marked; None if unusable."""
     from desktop_app.core.history.store import HistoryStore, default_store_path
 
@@ -90,6 +90,10 @@ def open_history() -> HistoryStore | None:
     except ConfigError as exc:
         log.warning("history unavailable: %s", exc)
         return None
+    if retention_days > 0:
+        removed = store.delete_older_than(retention_days)
+        if removed:
+            log.info("history retention: removed %d conversations", removed)
     recovered = store.recover_interrupted()
     if recovered:
         log.info("%d answers were interrupted by a crash; kept as interrupted", recovered)

@@ -109,6 +109,12 @@ class AnswerView(QWebEngineView):
         self._timer.setSingleShot(True)
         self._timer.setInterval(self.flush_interval_ms)
         self._timer.timeout.connect(self._on_flush_timer)
+        labels = {
+            "code": self.tr("Python code"),
+            "output": self.tr("Output"),
+            "final": self.tr("Final answer"),
+        }
+        self._run(f"setLabels({json.dumps(labels)})")  # queued until the page has loaded
         page.setUrl(ANSWER_URL)
 
     @property

@@ -95,6 +95,16 @@ window.MathJax = {
     stickToBottom = window.innerHeight + window.scrollY >= el.scrollHeight - 24;
   });
 
+  // The page's own words; the app sends them in the user's language.
+  const labels = { code: "Python code", output: "Output", final: "Final answer" };
+
+  /** Replace the page's own words (text only). */
+  window.setLabels = function (texts) {
+    for (const key of Object.keys(labels)) {
+      if (typeof texts[key] === "string") labels[key] = texts[key];
+    }
+  };
+
   /** TIR code and its output fold away under a summary line (open while reading). */
   function foldCode(root) {
     for (const code of root.querySelectorAll("pre > code.language-python, pre > code.language-output")) {
@@ -104,7 +114,7 @@ window.MathJax = {
       details.open = true;
       details.className = output ? "code-output" : "code-source";
       const summary = document.createElement("summary");
-      summary.textContent = output ? "Output" : "Python code";
+      summary.textContent = output ? labels.output : labels.code;
       pre.replaceWith(details);
       details.append(summary, pre);
     }
@@ -153,7 +163,7 @@ window.MathJax = {
     badge.textContent = label;
     const title = document.createElement("span");
     title.className = "final-title";
-    title.textContent = "Final answer";
+    title.textContent = labels.final;
     box.replaceChildren(title, value, badge);
     box.hidden = false;
     const math = untypesetMath(box);

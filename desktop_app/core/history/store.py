@@ -201,6 +201,17 @@ class HistoryStore:
         if sha256 is not None and not shared:
             self.images.remove(sha256)
 
+    def delete_older_than(self, days: float) -> int:
+        """Delete conversations untouched for `days` (the retention setting); returns how many."""
+        cutoff = self._clock() - days * 86400
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id FROM conversations WHERE updated_at < ?", (cutoff,)
+            ).fetchall()
+        for (conv_id,) in rows:
+            self.delete(conv_id)  # one transaction each: a crash midway loses nothing else
+        return len(rows)
+
     def recover_interrupted(self) -> int:
         """Mark turns left 'streaming' by a crash as 'interrupted'; returns how many."""
         with self._write() as conn:

@@ -196,3 +196,17 @@ def test_two_stores_on_one_file_see_each_other(tmp_path: Path) -> None:
     with HistoryStore(path) as gui, HistoryStore(path) as cli:
         conv_id = cli.create_conversation(None, "from the cli")
         assert gui.get(conv_id).transcript == "from the cli"
+
+
+def test_retention_deletes_only_conversations_older_than_the_limit(tmp_path: Path) -> None:
+    """GIVEN a 30-day retention WHEN applied THEN only conversations idle longer are gone."""
+    now = [1_000_000_000.0]
+    store = HistoryStore(tmp_path / "history.sqlite3", clock=lambda: now[0])
+    old = store.create_conversation(None, "an old problem")
+    now[0] += 31 * 86400
+    recent = store.create_conversation(None, "a recent problem")
+    assert store.delete_older_than(30) == 1
+    assert [c.id for c in store.list()] == [recent]
+    assert not store.search("old problem")
+    assert old not in {c.id for c in store.list()}
+    store.close()
