@@ -96,10 +96,6 @@ class AnswerView(QWebEngineView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        page = AnswerPage(answer_profile(), self)
-        page.link_clicked.connect(self._on_link_clicked)
-        page.loadFinished.connect(self._on_load_finished)
-        self.setPage(page)
         self._renderer_instance: StreamingRenderer | None = None
         self._deltas: list[str] = []
         self._timer_armed = False
@@ -115,6 +111,17 @@ class AnswerView(QWebEngineView):
             "final": self.tr("Final answer"),
         }
         self._run(f"setLabels({json.dumps(labels)})")  # queued until the page has loaded
+        # Starting the web engine takes ~0.15 s: do it once the window is on screen.
+        self._loader = QTimer(self)
+        self._loader.setSingleShot(True)
+        self._loader.timeout.connect(self._load_page)
+        self._loader.start(0)
+
+    def _load_page(self) -> None:
+        page = AnswerPage(answer_profile(), self)
+        page.link_clicked.connect(self._on_link_clicked)
+        page.loadFinished.connect(self._on_load_finished)
+        self.setPage(page)
         page.setUrl(ANSWER_URL)
 
     @property

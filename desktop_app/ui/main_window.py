@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -68,6 +68,12 @@ IMAGE_FILTER = QT_TRANSLATE_NOOP(
     "MainWindow", "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff);;All files (*)"
 )
 EXIT_STOPPED = 130
+
+
+class _KeyCheck(QObject):
+    """Carries the result of the start-up key look-up back to the GUI thread."""
+
+    done = Signal(bool)
 
 
 class MainWindow(QMainWindow):
@@ -150,7 +156,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.splitter = splitter
         self.answer_view.set_theme(answer_page_theme(self._settings.ui.theme))
-        self.update_welcome()
+        self._check_first_run()
         self.status_label = QLabel(self.tr("Ready"))
         self.status_label.setAccessibleName(self.tr("Status"))
         self.statusBar().addWidget(self.status_label, 1)
@@ -350,7 +356,21 @@ class MainWindow(QMainWindow):
 
     def update_welcome(self) -> None:
         """Show the welcome page while no backend is set up."""
-        self.answer_pane.show_welcome(needs_welcome(self._settings, get_api_key() is not None))
+        self._on_key_checked(get_api_key() is not None)
+
+    def _check_first_run(self) -> None:
+        """Decide on the welcome page off the GUI thread: a keyring look-up can take 0.4 s."""
+        relay = _KeyCheck()  # owned by the thread, so a closed window is never signalled
+        relay.done.connect(self._on_key_checked)
+        self._key_check = relay
+        threading.Thread(
+            target=lambda: relay.done.emit(get_api_key() is not None), name="key-check", daemon=True
+        ).start()
+
+    @Slot(bool)
+    def _on_key_checked(self, key_present: bool) -> None:
+        if self._worker is None and not self._answer_parts:  # never hide an answer in progress
+            self.answer_pane.show_welcome(needs_welcome(self._settings, key_present))
 
     def current_mode(self) -> Mode:
         """The solving mode chosen in the toolbar."""
