@@ -43,6 +43,11 @@ def run_gui(initial_command: str | None = None) -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Qwen Math")
     app.setDesktopFileName("io.github.qwen_math_desktop")
+    from PySide6.QtGui import QIcon
+
+    from desktop_app.resources_path import app_icon_file
+
+    app.setWindowIcon(QIcon(str(app_icon_file())))
     try:
         settings = load_settings(app_dirs().settings_file)
         problem = None

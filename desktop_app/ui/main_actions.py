@@ -6,16 +6,18 @@ import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QComboBox, QMessageBox, QToolBar
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QToolBar
 
 from desktop_app.logging_setup import log_dir
+from desktop_app.resources_path import action_icon_file
 from desktop_app.ui.i18n import plain_text
 
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
 
+ICON_STROKE = "#3C3C46"  # the colour the SVG icons are drawn in
 CONTEXT = "MainWindow"  # the actions' texts are translated as the window's own
 translate = QCoreApplication.translate
 # The English names; mode_label() gives the one to show.
@@ -77,6 +79,9 @@ def build_actions(window: MainWindow) -> None:
     w.search_action = _action(
         w, translate("MainWindow", "Searc&h History"), key.Find, w.focus_search
     )
+    w.export_action = _action(
+        w, translate("MainWindow", "&Export Conversation…"), "Ctrl+E", w.export_conversation
+    )
     w.shortcuts_action = _action(
         w, translate("MainWindow", "&Keyboard Shortcuts"), "F1", lambda: show_shortcuts(w)
     )
@@ -87,6 +92,18 @@ def build_actions(window: MainWindow) -> None:
     quit_action = _action(w, translate("MainWindow", "&Quit"), key.Quit, w.close)
     for action in (w.regenerate_action, w.copy_answer_action, w.copy_source_action):
         action.setEnabled(False)
+
+    w.iconed_actions = {
+        "new-conversation": w.new_action,
+        "snip": w.snip_action,
+        "open": w.open_action,
+        "paste": w.paste_action,
+        "solve": w.solve_action,
+        "stop": w.stop_action,
+        "copy": w.copy_answer_action,
+        "settings": w.settings_action,
+    }
+    refresh_icons(w)
 
     w.mode_box = QComboBox()
     for mode, _label in MODES:
@@ -99,6 +116,7 @@ def build_actions(window: MainWindow) -> None:
     toolbar = QToolBar(translate("MainWindow", "Main", "the toolbar's name"))
     toolbar.setObjectName("mainToolbar")
     toolbar.setMovable(False)
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     w.addToolBar(toolbar)
     toolbar.addActions([w.new_action, w.snip_action, w.open_action, w.paste_action])
     toolbar.addSeparator()
@@ -115,7 +133,7 @@ def build_actions(window: MainWindow) -> None:
     answer_menu.addSeparator()
     answer_menu.addActions([w.copy_answer_action, w.copy_source_action])
     history_menu = menus.addMenu(translate("MainWindow", "Hi&story"))
-    history_menu.addAction(w.search_action)
+    history_menu.addActions([w.search_action, w.export_action])
     help_menu = menus.addMenu(translate("MainWindow", "&Help"))
     help_menu.addActions([w.shortcuts_action, w.logs_action])
     file_menu.insertAction(quit_action, w.settings_action)
@@ -145,3 +163,13 @@ def open_log_folder() -> None:
     folder = log_dir()
     folder.mkdir(parents=True, exist_ok=True)
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+def refresh_icons(window: MainWindow) -> None:
+    """Draw the toolbar icons in the palette's text colour, so they suit light and dark."""
+    color = QApplication.palette().windowText().color().name()  # current even mid-switch
+    for name, action in window.iconed_actions.items():
+        svg = action_icon_file(name).read_text(encoding="utf-8")
+        pixmap = QPixmap()
+        pixmap.loadFromData(svg.replace(ICON_STROKE, color).encode(), "SVG")
+        action.setIcon(QIcon(pixmap))

@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import fields, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal, Slot
@@ -47,7 +48,7 @@ from desktop_app.core.settings import Settings
 from desktop_app.ui.answer_pane import AnswerPane
 from desktop_app.ui.drop_area import image_bytes_from_mime
 from desktop_app.ui.history_sidebar import HistorySidebar
-from desktop_app.ui.main_actions import build_actions
+from desktop_app.ui.main_actions import build_actions, refresh_icons
 from desktop_app.ui.problem_panel import ProblemPanel
 from desktop_app.ui.snip_flow import SnipFlow, raise_window
 from desktop_app.ui.theme import answer_page_theme, apply_theme
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
     shortcuts_action: QAction
     logs_action: QAction
     settings_action: QAction
+    export_action: QAction
+    iconed_actions: dict[str, QAction]
     mode_box: QComboBox
 
     def __init__(
@@ -352,6 +355,7 @@ class MainWindow(QMainWindow):
         self._save_settings(self._settings)
         self.mode_box.setCurrentIndex(0 if new.solve.mode == "cot" else 1)
         self.answer_view.set_theme(apply_theme(QApplication.instance(), new.ui.theme))
+        refresh_icons(self)
         self.update_welcome()
 
     def update_welcome(self) -> None:
@@ -392,6 +396,37 @@ class MainWindow(QMainWindow):
         """Put the whole answer's Markdown + LaTeX source on the clipboard."""
         QApplication.clipboard().setText("".join(self._answer_parts))
         self._set_status(self.tr("Answer copied as Markdown."))
+
+    def export_conversation(self, target: Path | None = None) -> list[Path]:
+        """Save the open conversation as Markdown (image beside it) or a standalone web page."""
+        if self._store is None or self._conversation_id is None:
+            self._set_status(self.tr("Solve or open a problem first; then it can be exported."))
+            return []
+        conversation = self._store.get(self._conversation_id)
+        if target is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Export conversation"),
+                f"{conversation.title[:40] or 'problem'}.md",
+                self.tr("Markdown (*.md);;Web page that works offline (*.html)"),
+            )
+            if not name:
+                return []
+            target = Path(name)
+        from desktop_app.core.history.export import export_markdown
+        from desktop_app.core.history.export_html import export_html
+
+        image = self._store.image_path(conversation)
+        try:
+            if target.suffix.lower() in (".html", ".htm"):
+                written = [export_html(conversation, image, target)]
+            else:
+                written = export_markdown(conversation, image, target)
+        except OSError as exc:
+            self._set_status(self.tr("The export failed: {reason}.").format(reason=exc.strerror))
+            return []
+        self._set_status(self.tr("Exported to {path}.").format(path=target))
+        return written
 
     def focus_search(self) -> None:
         """Jump to the history search box."""

@@ -347,6 +347,7 @@ class SettingsDialog(QDialog):
                 call.cancel()
                 call.wait(timeout)
         self.servers_page.shutdown(timeout)
+        self.local_page.shutdown()
 
     def _validate(self) -> None:
         problem = self.problem()

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.errors import AppError, ConfigError
 from desktop_app.core.local_models import (
     KNOWN_MODELS,
+    cached_snapshot,
+    download_model,
     estimate_vram_bytes,
     is_hub_id,
     recommend_pair,
@@ -33,6 +35,7 @@ from desktop_app.core.local_models import (
 )
 from desktop_app.core.paths import app_dirs
 from desktop_app.core.settings import RETENTION_DAYS, Settings
+from desktop_app.ui.model_download import CacheLookup, Downloader, ModelFetcher, describe_model
 
 translate = QCoreApplication.translate  # pyside6-lupdate extracts calls to `translate`
 log = logging.getLogger(__name__)
@@ -240,20 +243,25 @@ def model_summary(text: str, stage: Stage) -> tuple[str, bool]:
         info = validate_model_folder(name, stage)
     except ConfigError as exc:
         return str(exc), False
-    text = translate(
-        "SettingsDialog", "{kind}: {disk:.1f} GB on disk, about {vram:.1f} GB of GPU memory."
-    )
-    return text.format(
-        kind=info.model_type, disk=info.disk_bytes / _GIB, vram=info.vram_bytes / _GIB
-    ), True
+    return describe_model(info), True
 
 
 class LocalModelsPage(QWidget):
-    """Reader and solver folders (or hub ids), device, token limit, and a GPU recommendation."""
+    """Reader and solver folders (or hub ids, downloadable), device, token limit, a GPU advice.
+
+    `download` and `find_cached` default to core.local_models' (tests pass fakes).
+    """
 
     changed = Signal()
 
-    def __init__(self, working: Settings, detect_vram: Callable[[], float | None]) -> None:
+    def __init__(
+        self,
+        working: Settings,
+        detect_vram: Callable[[], float | None],
+        *,
+        download: Downloader = download_model,
+        find_cached: CacheLookup = cached_snapshot,
+    ) -> None:
         super().__init__()
         self._s, self._detect_vram = working, detect_vram
         self.detection: BackgroundCall | None = None
@@ -261,33 +269,43 @@ class LocalModelsPage(QWidget):
         form = QFormLayout(self)
         self.edits: dict[Stage, QLineEdit] = {}
         self.infos: dict[Stage, QLabel] = {}
-        rows: tuple[tuple[Stage, str, str], ...] = (
+        self.browses: dict[Stage, QPushButton] = {}
+        self.fetchers: dict[Stage, ModelFetcher] = {}
+        rows: tuple[tuple[Stage, str, str, str], ...] = (
             (
                 "reader",
                 translate("SettingsDialog", "Reader (reads the image):"),
                 translate("SettingsDialog", "Choose the reader's folder"),
+                translate("SettingsDialog", "Download the reader model"),
             ),
             (
                 "solver",
                 translate("SettingsDialog", "Solver (solves the problem):"),
                 translate("SettingsDialog", "Choose the solver's folder"),
+                translate("SettingsDialog", "Download the solver model"),
             ),
         )
-        for stage, title, browse_name in rows:
+        for stage, title, browse_name, download_name in rows:
             edit = QLineEdit(getattr(working.local, f"{stage}_model"))
             edit.setPlaceholderText(translate("SettingsDialog", "A folder, or an id like Qwen/…"))
             browse = QPushButton(translate("SettingsDialog", "Browse…"))
             browse.clicked.connect(lambda _=False, s=stage: self._browse(s))
             info = QLabel()
             info.setWordWrap(True)
+            fetcher = ModelFetcher(stage, download, find_cached, download_name, self)
+            fetcher.status.connect(lambda text, ok, s=stage: show_result(self.infos[s], text, ok))
+            fetcher.busy.connect(lambda busy, s=stage: self._on_busy(s, busy))
             row = QHBoxLayout()
             row.addWidget(edit, 1)
             row.addWidget(browse)
+            row.addWidget(fetcher.download_button)
             form.addRow(title, row)
             form.addRow("", info)
+            form.addRow("", fetcher.progress_row)
             labelled(edit, title.rstrip(":"))
             labelled(browse, browse_name)
             self.edits[stage], self.infos[stage] = edit, info
+            self.browses[stage], self.fetchers[stage] = browse, fetcher
             edit.textChanged.connect(lambda text, s=stage: self._on_edit(s, text))
             self._on_edit(stage, edit.text(), notify=False)
         self.device_box = QComboBox()
@@ -334,8 +352,18 @@ class LocalModelsPage(QWidget):
         setattr(self._s.local, f"{stage}_model", text.strip())
         summary, ok = model_summary(text, stage)
         show_result(self.infos[stage], summary, None if ok else False)
+        self.fetchers[stage].check(text)  # a hub id: cached, or offered for download
         if notify:
             self.changed.emit()
+
+    def shutdown(self, timeout: float = 3.0) -> None:
+        """Cancel and join the downloads and cache look-ups."""
+        for fetcher in self.fetchers.values():
+            fetcher.shutdown(timeout)
+
+    def _on_busy(self, stage: Stage, busy: bool) -> None:
+        self.edits[stage].setReadOnly(busy)  # the field names what is being downloaded
+        self.browses[stage].setEnabled(not busy)
 
     def _browse(self, stage: Stage) -> None:
         title = translate("SettingsDialog", "Choose the model folder")

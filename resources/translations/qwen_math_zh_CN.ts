@@ -211,6 +211,10 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
         <translation>搜索历史记录(&amp;H)</translation>
     </message>
     <message>
+        <source>&amp;Export Conversation…</source>
+        <translation>导出对话(&amp;E)…</translation>
+    </message>
+    <message>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
@@ -298,6 +302,26 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
     <message>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Solve or open a problem first; then it can be exported.</source>
+        <translation>请先解答或打开一道题目，然后才能导出。</translation>
+    </message>
+    <message>
+        <source>Export conversation</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;Web page that works offline (*.html)</source>
+        <translation>Markdown (*.md);;可离线查看的网页 (*.html)</translation>
+    </message>
+    <message>
+        <source>The export failed: {reason}.</source>
+        <translation>导出失败：{reason}。</translation>
+    </message>
+    <message>
+        <source>Exported to {path}.</source>
+        <translation>已导出到 {path}。</translation>
     </message>
     <message>
         <source>Reading the image with {model}…</source>
@@ -504,6 +528,58 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
         <translation>{kind}：占用磁盘 {disk:.1f} GB，约需 {vram:.1f} GB 显存。</translation>
     </message>
     <message>
+        <source>{size:.1f} GB</source>
+        <translation>{size:.1f} GB</translation>
+    </message>
+    <message>
+        <source>{size:.0f} MB</source>
+        <translation>{size:.0f} MB</translation>
+    </message>
+    <message>
+        <source>The download failed; see the log.</source>
+        <translation>下载失败，请查看日志。</translation>
+    </message>
+    <message>
+        <source>&amp;Download</source>
+        <translation>下载(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Download this model from Hugging Face</source>
+        <translation>从 Hugging Face 下载此模型</translation>
+    </message>
+    <message>
+        <source>Download progress</source>
+        <translation>下载进度</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <source>Cancel the download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>准备中…</translation>
+    </message>
+    <message>
+        <source>Downloading {name}…</source>
+        <translation>正在下载 {name}…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>{done} of {total}</source>
+        <translation>{done} / {total}</translation>
+    </message>
+    <message>
+        <source>Download cancelled.</source>
+        <translation>下载已取消。</translation>
+    </message>
+    <message>
         <source>Reader (reads the image):</source>
         <translation>识别模型（读取图片）：</translation>
     </message>
@@ -512,12 +588,20 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
         <translation>选择识别模型的文件夹</translation>
     </message>
     <message>
+        <source>Download the reader model</source>
+        <translation>下载识别模型</translation>
+    </message>
+    <message>
         <source>Solver (solves the problem):</source>
         <translation>求解模型（解答题目）：</translation>
     </message>
     <message>
         <source>Choose the solver&apos;s folder</source>
         <translation>选择求解模型的文件夹</translation>
+    </message>
+    <message>
+        <source>Download the solver model</source>
+        <translation>下载求解模型</translation>
     </message>
     <message>
         <source>A folder, or an id like Qwen/…</source>

@@ -34,6 +34,7 @@ def test_tir_asks_consent_runs_code_and_verifies_the_answer(
     assert folded == 2  # the code and its output, each under a summary
     final = run_js(qtbot, view, "document.getElementById('final').innerText")
     assert "matches the code's output" in final
+    qtbot.wait(300)  # let the compositor paint the typeset page before the screenshot
     ARTIFACTS.mkdir(exist_ok=True)
     assert window.grab().save(str(ARTIFACTS / "tir_answer.png"))
     saved = store.get(store.list()[0].id).turns[0].answer
@@ -47,3 +48,45 @@ def test_declining_consent_keeps_chain_of_thought(window: Any, tir_consent: Cons
     window.mode_box.setCurrentIndex(1)
     assert tir_consent.calls == 1
     assert window.current_mode() == "cot"
+
+
+def test_dark_theme_window_and_answer_page(
+    qtbot: Any, window: Any, dashscope: FakeDashScope
+) -> None:
+    """GIVEN the dark theme WHEN an answer is shown THEN the window and the page are dark."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.ui.main_actions import refresh_icons
+    from desktop_app.ui.theme import apply_theme
+
+    app = QApplication.instance()
+    palette, style = app.palette(), app.style().name()
+    try:
+        window.answer_view.set_theme(apply_theme(app, "dark"))
+        refresh_icons(window)
+        icon = window.solve_action.icon().pixmap(24, 24).toImage()
+        strokes = [
+            icon.pixelColor(x, y)
+            for x in range(icon.width())
+            for y in range(icon.height())
+            if icon.pixelColor(x, y).alpha() > 200
+        ]
+        assert strokes
+        assert min(c.lightness() for c in strokes) > 150  # light strokes on the dark toolbar
+        dashscope.script_text("Dark: $e^{i\\pi} + 1 = 0$, so $\\boxed{0}$.", endpoint="text")
+        window.question_edit.setPlainText("Euler?")
+        window.solve_action.trigger()
+        qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 0", timeout=20000)
+        wait_js(qtbot, window.answer_view, "typesetIdle()")
+        background = run_js(
+            qtbot, window.answer_view, "getComputedStyle(document.documentElement).backgroundColor"
+        )
+        assert background == "rgb(30, 30, 32)"  # the page's dark --bg
+        assert window.palette().window().color().lightness() < 100
+        qtbot.wait(300)
+        ARTIFACTS.mkdir(exist_ok=True)
+        assert window.grab().save(str(ARTIFACTS / "window_dark.png"))
+    finally:
+        apply_theme(app, "light")
+        app.setPalette(palette)
+        app.setStyle(style)
