@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import email.utils
 import importlib
 import os
 import re
 import threading
-import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from desktop_app.core.backends.base import ChatMessage, RetryNotice
+from desktop_app.core.backends.retry import RetryLater, RetryPolicy, parse_retry_after
 from desktop_app.core.backends.stop_strings import cut_at_stop
 from desktop_app.core.errors import (
     AppError,
@@ -34,14 +33,6 @@ DEFAULT_SOLVER_MODEL = "qwen2.5-math-72b-instruct"
 _RETRY_STATUSES = frozenset({500, 502, 503, 504})
 _RETRY_CODES = frozenset({"InternalError", "ServiceUnavailable", "RequestTimeOut"})
 _CANCEL_POLL_S = 0.05  # how soon a cancel cuts a read that is blocked on the network
-
-
-class _Retry(Exception):
-    """A failure before the first token that deserves another try."""
-
-    def __init__(self, reason: str, final: BackendError, retry_after: float | None = None):
-        super().__init__(reason)
-        self.reason, self.final, self.retry_after = reason, final, retry_after
 
 
 class DashScopeBackend:
@@ -69,11 +60,7 @@ class DashScopeBackend:
         self.reader_model = reader_model
         self.solver_model = solver_model
         self.request_timeout = request_timeout
-        self.max_retries = max_retries
-        self.retry_base_delay = retry_base_delay
-        self.retry_max_delay = retry_max_delay
-        self._on_retry = on_retry
-        self._sleep = sleep
+        self._retry = RetryPolicy(max_retries, retry_base_delay, retry_max_delay, on_retry, sleep)
 
     def __repr__(self) -> str:
         """A repr without the key, so logging the backend never leaks it."""
@@ -121,28 +108,14 @@ class DashScopeBackend:
             raise ConfigError(
                 "No DashScope API key is set: put it in DASHSCOPE_API_KEY or enter it in the app."
             )
-        attempt = 0
-        while True:
-            if cancel.is_set():
-                raise Cancelled()
-            try:
-                yield from self._attempt(kind, model, messages, cancel, **params)
-                return
-            except _Retry as retry:
-                backoff = min(self.retry_max_delay, self.retry_base_delay * 2**attempt)
-                delay = backoff if retry.retry_after is None else retry.retry_after
-                # A server asking for a longer wait than we would block for is a failure now.
-                if attempt >= self.max_retries or delay > self.retry_max_delay:
-                    raise retry.final from None
-                attempt += 1
-                if self._on_retry is not None:
-                    self._on_retry(attempt, delay, retry.reason)
-                self._wait(delay, cancel)
+        yield from self._retry.stream(
+            lambda: self._attempt(kind, model, messages, cancel, **params), cancel
+        )
 
     def _attempt(
         self, kind: str, model: str, messages: list[Any], cancel: threading.Event, **params: Any
     ) -> Iterator[str]:
-        """One request; raises _Retry only for a retryable failure before the first token."""
+        """One request; raises RetryLater only for a retryable failure before the first token."""
         import requests
 
         sdk: Any = importlib.import_module("dashscope")  # lazy: the SDK takes seconds to import
@@ -194,8 +167,8 @@ class DashScopeBackend:
             final = BackendError(
                 f"Could not reach DashScope at {host}; check the network connection and retry."
             )
-            raise _Retry(f"Could not reach DashScope at {host}.", final) from exc
-        except (AppError, _Retry):
+            raise RetryLater(f"Could not reach DashScope at {host}.", final) from exc
+        except (AppError, RetryLater):
             raise
         except Exception as exc:  # the SDK's own exceptions (invalid input, bad JSON, ...)
             if cancel.is_set():
@@ -256,7 +229,7 @@ class DashScopeBackend:
         if started:
             return final
         # The SDK keeps the HTTP response headers on each response, so Retry-After is readable.
-        return _Retry(reason, final, _retry_after(getattr(rsp, "headers", None)))
+        return RetryLater(reason, final, _retry_after(getattr(rsp, "headers", None)))
 
     def _detail(self, message: str) -> str:
         """The service's message, trimmed, on one line, and with the key masked in any case."""
@@ -264,15 +237,6 @@ class DashScopeBackend:
         if self._api_key:
             text = text.replace(self._api_key, "***")
         return text[:200]
-
-    def _wait(self, delay: float, cancel: threading.Event) -> None:
-        """Back off before a retry; the default wait ends at once when the user cancels."""
-        if self._sleep is not None:
-            self._sleep(delay)
-        else:
-            cancel.wait(delay)
-        if cancel.is_set():
-            raise Cancelled()
 
 
 def _delta(output: Any) -> str:
@@ -289,21 +253,11 @@ def _delta(output: Any) -> str:
 
 
 def _retry_after(headers: Any) -> float | None:
-    """Seconds asked for by a Retry-After header (seconds or an HTTP date), if any."""
+    """Seconds asked for by the response's Retry-After header, if any."""
     value = next(
         (str(v) for k, v in dict(headers or {}).items() if str(k).lower() == "retry-after"), None
     )
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+    return parse_retry_after(value)
 
 
 def _cut_on_cancel(cancel: threading.Event, done: threading.Event, responses: list[Any]) -> None:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import email.utils
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from desktop_app.core.backends.base import ChatMessage, RetryNotice
+from desktop_app.core.backends.retry import RetryLater, RetryPolicy, parse_retry_after
 from desktop_app.core.errors import (
     AppError,
     BackendError,
@@ -25,14 +24,6 @@ Continuation = Literal["vllm", "partial", "plain"]
 KEY_ENV = "OPENAI_API_KEY"
 NO_KEY = "EMPTY"  # what vLLM and Ollama accept when they run without --api-key
 _CANCEL_POLL_S = 0.05  # how soon a cancel cuts a read that is blocked on the network
-
-
-class _Retry(Exception):
-    """A failure before the first token that deserves another try."""
-
-    def __init__(self, reason: str, final: BackendError, retry_after: float | None = None):
-        super().__init__(reason)
-        self.reason, self.final, self.retry_after = reason, final, retry_after
 
 
 class OpenAICompatibleBackend:
@@ -65,9 +56,7 @@ class OpenAICompatibleBackend:
         self.continuation: Continuation = continuation
         self.temperature = temperature
         self.request_timeout = request_timeout
-        self.max_retries = max_retries
-        self.retry_base_delay, self.retry_max_delay = retry_base_delay, retry_max_delay
-        self._on_retry, self._sleep = on_retry, sleep
+        self._retry = RetryPolicy(max_retries, retry_base_delay, retry_max_delay, on_retry, sleep)
         self._lock = threading.Lock()
         self._sdk_client: Any = None
 
@@ -131,26 +120,9 @@ class OpenAICompatibleBackend:
         extra: dict[str, Any],
     ) -> Iterator[str]:
         """Run a call, retrying throttling, server and network failures before the first token."""
-        attempt = 0
-        while True:
-            if cancel.is_set():
-                raise Cancelled()
-            try:
-                yield from self._attempt(model, messages, cancel, stop, extra)
-                return
-            except _Retry as retry:
-                backoff = min(self.retry_max_delay, self.retry_base_delay * 2**attempt)
-                delay = backoff if retry.retry_after is None else retry.retry_after
-                # A server asking for a longer wait than we would block for is a failure now.
-                if attempt >= self.max_retries or delay > self.retry_max_delay:
-                    raise retry.final from None
-                attempt += 1
-                if self._on_retry is not None:
-                    self._on_retry(attempt, delay, retry.reason)
-                if self._sleep is not None:
-                    self._sleep(delay)
-                else:
-                    cancel.wait(delay)
+        yield from self._retry.stream(
+            lambda: self._attempt(model, messages, cancel, stop, extra), cancel
+        )
 
     def _attempt(
         self,
@@ -160,7 +132,7 @@ class OpenAICompatibleBackend:
         stop: Sequence[str],
         extra: dict[str, Any],
     ) -> Iterator[str]:
-        """One request; raises _Retry only for a retryable failure before the first token."""
+        """One request; raises RetryLater only for a retryable failure before the first token."""
         import openai
 
         kwargs: dict[str, Any] = {"model": model, "messages": messages, "stream": True}
@@ -210,7 +182,7 @@ class OpenAICompatibleBackend:
                 f"Could not reach the server at {self.host}; check that it is running and that "
                 "the base URL is right."
             )
-            raise _Retry(f"Could not reach the server at {self.host}.", final) from exc
+            raise RetryLater(f"Could not reach the server at {self.host}.", final) from exc
         except openai.APIError as exc:  # an error event inside a 200 stream
             if cancel.is_set():
                 raise Cancelled() from None
@@ -221,7 +193,7 @@ class OpenAICompatibleBackend:
                     "answer was kept."
                 ) from exc
             raise BackendError(f"The server at {self.host} reported an error ({detail}).") from exc
-        except (AppError, _Retry):
+        except (AppError, RetryLater):
             raise
         except openai.OpenAIError as exc:
             raise BackendError(f"The OpenAI SDK failed ({type(exc).__name__}).") from exc
@@ -233,7 +205,7 @@ class OpenAICompatibleBackend:
                 stream.close()
 
     def _status_error(self, exc: Any, model: str) -> Exception:
-        """The app's error (or a _Retry) for an HTTP error reply."""
+        """The app's error (or a RetryLater) for an HTTP error reply."""
         status, host = int(exc.status_code), self.host
         body = exc.body if isinstance(exc.body, dict) else {}
         code, message = str(body.get("code") or ""), str(body.get("message") or exc.message)
@@ -252,16 +224,18 @@ class OpenAICompatibleBackend:
                 f"There is no OpenAI-compatible API at {self.base_url}; check the base URL "
                 "(it usually ends in /v1)."
             )
-        retry_after = _retry_after(exc.response.headers.get("retry-after"))
+        retry_after = parse_retry_after(exc.response.headers.get("retry-after"))
         if status == 429:
             final = BackendError(
                 f"The server at {host} is still rate-limiting requests; try again in a minute."
             )
-            return _Retry(f"The server at {host} is rate-limiting requests.", final, retry_after)
+            return RetryLater(
+                f"The server at {host} is rate-limiting requests.", final, retry_after
+            )
         if status >= 500:
             final = BackendError(f"The server at {host} kept failing (HTTP {status}); try later.")
             reason = f"The server at {host} is busy or failing (HTTP {status})."
-            return _Retry(reason, final, retry_after)
+            return RetryLater(reason, final, retry_after)
         return BackendError(
             f"The server at {host} rejected the request (HTTP {status}: {self._detail(message)})."
         )
@@ -291,7 +265,7 @@ def list_models(
         return sorted(model.id for model in client.models.list())
     except openai.APIStatusError as exc:
         error = probe._status_error(exc, "")
-        raise error.final if isinstance(error, _Retry) else error from None
+        raise error.final if isinstance(error, RetryLater) else error from None
     except openai.APIConnectionError:
         raise BackendError(
             f"Could not reach the server at {probe.host}; check that it is running and that "
@@ -331,21 +305,6 @@ class _StopScanner:
         )
         self.pending = text[len(text) - keep :] if keep else ""
         return text[: len(text) - keep], False
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds asked for by a Retry-After header (seconds or an HTTP date), if any."""
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _cut_on_cancel(cancel: threading.Event, done: threading.Event, response: Any) -> None:
