@@ -6,16 +6,15 @@ import functools
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDialog,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -43,22 +42,22 @@ from desktop_app.core.history.recorder import record
 from desktop_app.core.history.store import HistoryStore
 from desktop_app.core.pipeline import Backends, SolveRequest, run_pipeline
 from desktop_app.core.prompts import Mode
-from desktop_app.core.secrets import get_api_key
 from desktop_app.core.settings import Settings
 from desktop_app.ui.answer_pane import AnswerPane
 from desktop_app.ui.drop_area import image_bytes_from_mime
+from desktop_app.ui.export_flow import export_conversation
 from desktop_app.ui.history_sidebar import HistorySidebar
 from desktop_app.ui.main_actions import build_actions, refresh_icons
 from desktop_app.ui.problem_panel import ProblemPanel
+from desktop_app.ui.setup_flow import SetupFlow
 from desktop_app.ui.snip_flow import SnipFlow, raise_window
 from desktop_app.ui.theme import answer_page_theme, apply_theme
 from desktop_app.ui.tir_consent import ConsentPrompt, ask_tir_consent, check_note
-from desktop_app.ui.welcome import needs_welcome
 from desktop_app.ui.window_state import restore_window_state, save_window_state
 from desktop_app.ui.workers import PipelineWorker
 
 if TYPE_CHECKING:
-    from desktop_app.ui.settings_dialog import SettingsDialog
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +68,6 @@ IMAGE_FILTER = QT_TRANSLATE_NOOP(
     "MainWindow", "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff);;All files (*)"
 )
 EXIT_STOPPED = 130
-
-
-class _KeyCheck(QObject):
-    """Carries the result of the start-up key look-up back to the GUI thread."""
-
-    done = Signal(bool)
 
 
 class MainWindow(QMainWindow):
@@ -159,7 +152,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.splitter = splitter
         self.answer_view.set_theme(answer_page_theme(self._settings.ui.theme))
-        self._check_first_run()
+        self.setup = SetupFlow(self, self._settings, self._save_settings)
+        self.setup.settings_changed.connect(self._on_settings_changed)
+        self.setup.welcome_decided.connect(self._on_welcome_decided)
+        self.setup.check_in_background()
         self.status_label = QLabel(self.tr("Ready"))
         self.status_label.setAccessibleName(self.tr("Status"))
         self.statusBar().addWidget(self.status_label, 1)
@@ -338,43 +334,19 @@ class MainWindow(QMainWindow):
 
     def open_settings(self, first_run: str | None = None) -> None:
         """Show the settings dialog (on the page for a welcome choice, if given)."""
-        from desktop_app.ui.settings_dialog import SettingsDialog
+        self.setup.open_settings(first_run)
 
-        dialog = SettingsDialog(self._settings, self)
-        if first_run:
-            dialog.prepare_first_run(first_run)
-        dialog.finished.connect(functools.partial(self._on_settings_closed, dialog))
-        dialog.open()
-
-    def _on_settings_closed(self, dialog: SettingsDialog, code: int) -> None:
-        if code != QDialog.DialogCode.Accepted:
-            return
-        new = dialog.result_settings()
-        for field in fields(new):  # in place: the backends factory holds this same object
-            setattr(self._settings, field.name, getattr(new, field.name))
-        self._save_settings(self._settings)
-        self.mode_box.setCurrentIndex(0 if new.solve.mode == "cot" else 1)
-        self.answer_view.set_theme(apply_theme(QApplication.instance(), new.ui.theme))
+    @Slot()
+    def _on_settings_changed(self) -> None:
+        self.mode_box.setCurrentIndex(0 if self._settings.solve.mode == "cot" else 1)
+        theme = apply_theme(QApplication.instance(), self._settings.ui.theme)
+        self.answer_view.set_theme(theme)
         refresh_icons(self)
-        self.update_welcome()
-
-    def update_welcome(self) -> None:
-        """Show the welcome page while no backend is set up."""
-        self._on_key_checked(get_api_key() is not None)
-
-    def _check_first_run(self) -> None:
-        """Decide on the welcome page off the GUI thread: a keyring look-up can take 0.4 s."""
-        relay = _KeyCheck()  # owned by the thread, so a closed window is never signalled
-        relay.done.connect(self._on_key_checked)
-        self._key_check = relay
-        threading.Thread(
-            target=lambda: relay.done.emit(get_api_key() is not None), name="key-check", daemon=True
-        ).start()
 
     @Slot(bool)
-    def _on_key_checked(self, key_present: bool) -> None:
+    def _on_welcome_decided(self, show: bool) -> None:
         if self._worker is None and not self._answer_parts:  # never hide an answer in progress
-            self.answer_pane.show_welcome(needs_welcome(self._settings, key_present))
+            self.answer_pane.show_welcome(show)
 
     def current_mode(self) -> Mode:
         """The solving mode chosen in the toolbar."""
@@ -402,30 +374,9 @@ class MainWindow(QMainWindow):
         if self._store is None or self._conversation_id is None:
             self._set_status(self.tr("Solve or open a problem first; then it can be exported."))
             return []
-        conversation = self._store.get(self._conversation_id)
-        if target is None:
-            name, _ = QFileDialog.getSaveFileName(
-                self,
-                self.tr("Export conversation"),
-                f"{conversation.title[:40] or 'problem'}.md",
-                self.tr("Markdown (*.md);;Web page that works offline (*.html)"),
-            )
-            if not name:
-                return []
-            target = Path(name)
-        from desktop_app.core.history.export import export_markdown
-        from desktop_app.core.history.export_html import export_html
-
-        image = self._store.image_path(conversation)
-        try:
-            if target.suffix.lower() in (".html", ".htm"):
-                written = [export_html(conversation, image, target)]
-            else:
-                written = export_markdown(conversation, image, target)
-        except OSError as exc:
-            self._set_status(self.tr("The export failed: {reason}.").format(reason=exc.strerror))
-            return []
-        self._set_status(self.tr("Exported to {path}.").format(path=target))
+        written, status = export_conversation(self, self._store, self._conversation_id, target)
+        if status:
+            self._set_status(status)
         return written
 
     def focus_search(self) -> None:

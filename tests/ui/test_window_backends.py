@@ -73,3 +73,15 @@ def test_export_writes_markdown_and_a_standalone_page(
     html = page.read_text(encoding="utf-8")
     assert "Halve one half." in html
     assert "<script src=" not in html
+
+
+def test_first_run_greets_then_the_answer_view_returns(
+    qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN no key, no local models, no server THEN the welcome page; with a key, the answer."""
+    monkeypatch.delenv("DASHSCOPE_API_KEY")
+    window.setup.check_in_background()
+    qtbot.waitUntil(window.answer_pane.welcome_shown, timeout=5000)
+    monkeypatch.setenv("DASHSCOPE_API_KEY", "sk-now-set")
+    window.setup.check_now()
+    assert not window.answer_pane.welcome_shown()
