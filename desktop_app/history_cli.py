@@ -64,7 +64,10 @@ def run_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _list(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
     if args.limit < 0 or args.offset < 0:
         raise UsageError("--limit and --offset must not be negative.")
-    for summary in store.list(args.limit, args.offset):
+    summaries = store.list(args.limit, args.offset)
+    if not summaries and not args.json:
+        out.write("No saved problems yet.\n")
+    for summary in summaries:
         if args.json:
             _json_line(out, _summary_json(summary))
         else:

@@ -173,3 +173,12 @@ def test_local_hook_builds_one_backend_from_model_paths(monkeypatch: pytest.Monk
     assert backends.reader() is local
     assert local.options["max_new_tokens"] == 2048  # type: ignore[attr-defined]
     assert local.options["idle_unload_s"] == 600  # type: ignore[attr-defined]
+
+
+def test_an_unknown_backend_name_is_a_usage_error() -> None:
+    """GIVEN --backend banana THEN one sentence naming the valid choices, exit code 2."""
+    from desktop_app.core.errors import UsageError
+
+    with pytest.raises(UsageError, match="use cloud, local or openai") as info:
+        registry.build_backends(Settings(), backend="banana")
+    assert info.value.exit_code == 2

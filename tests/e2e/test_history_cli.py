@@ -81,8 +81,9 @@ def test_list_paging(filled: dict[str, str]) -> None:
 
 
 def test_list_of_empty_history(home: Path) -> None:
-    """GIVEN no history yet WHEN listed THEN nothing printed, exit 0."""
-    assert run("list") == (0, "", "")
+    """GIVEN no history yet WHEN listed THEN a sentence for people, nothing for --json."""
+    assert run("list") == (0, "No saved problems yet.\n", "")
+    assert run("list", "--json") == (0, "", "")
 
 
 def test_show_prints_markdown(filled: dict[str, str]) -> None:

@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app.core.backends.base import RetryNotice
-from desktop_app.core.errors import ConfigError
+from desktop_app.core.errors import ConfigError, UsageError
 from desktop_app.core.pipeline import Backends
 from desktop_app.core.secrets import ENV_VAR, KEYRING_SERVICE, get_api_key
 from desktop_app.core.settings import ServerProfile, Settings
@@ -60,6 +60,9 @@ def build_backends(
         "reader": reader or backend or settings.backends.reader,
         "solver": solver or backend or settings.backends.solver,
     }
+    for value in choice.values():
+        if value.partition(":")[0] not in ("cloud", "local", "openai"):
+            raise UsageError(f"Unknown backend {value!r}: use cloud, local or openai[:PROFILE].")
     flags = {"reader": reader_model, "solver": solver_model}
 
     @cache
