@@ -16,7 +16,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLineEdit
 
 from desktop_app.core.history.store import HistoryStore
-from desktop_app.ui import history_model, history_sidebar
+from desktop_app.ui import history_delegate, history_model
 from desktop_app.ui.history_model import PAGE_SIZE, Role, day_group
 from desktop_app.ui.history_sidebar import SEARCH_DEBOUNCE_MS, HistorySidebar
 
@@ -336,7 +336,7 @@ def test_screenshot(qtbot: Any, store: HistoryStore, clock: Clock) -> None:
 def test_time_labels() -> None:
     """GIVEN a group WHEN labelling a time THEN today shows the clock, later ones the date."""
     stamp = datetime(2024, 5, 13, 9, 5).timestamp()
-    label = history_sidebar.time_label
+    label = history_delegate.time_label
     assert label(stamp, "Today", NOW) == "09:05"
     assert label(stamp, "Earlier this week", NOW).endswith("09:05")
     assert label(stamp, "Earlier this month", NOW) == "13 May"

@@ -200,8 +200,8 @@ def test_history_labels_in_chinese(chinese: str) -> None:
     """GIVEN zh_CN WHEN the sidebar labels days and dates THEN they read as Chinese."""
     from datetime import datetime
 
+    from desktop_app.ui.history_delegate import time_label
     from desktop_app.ui.history_model import group_label
-    from desktop_app.ui.history_sidebar import time_label
 
     stamp = datetime(2024, 5, 13, 9, 5).timestamp()
     now = datetime(2024, 5, 20, 12, 0).timestamp()
