@@ -74,7 +74,7 @@ class NaiveView(TimedView):
 
     def __init__(self) -> None:
         super().__init__()
-        self._renderer = WholeAnswerRenderer()  # type: ignore[assignment]
+        self._renderer_instance = WholeAnswerRenderer()  # type: ignore[assignment]
 
     def _send(self, update: StreamUpdate) -> None:
         # Not typeset: the page's MathJax would swamp the cores for the next runs. Skipping
