@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 FLUSH_INTERVAL_MS = 33  # ~30 repaints a second: smooth to the eye, cheap for the GUI thread
 _EXTERNAL_SCHEMES = ("http", "https", "mailto")
+_ACTIONS = "/action/"
 _OFF = (
     QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows,
     QWebEngineSettings.WebAttribute.JavascriptCanAccessClipboard,
@@ -49,6 +50,7 @@ class AnswerPage(QWebEnginePage):
     """A page that loads the answer page once and refuses every other navigation."""
 
     link_clicked = Signal(QUrl)
+    action_requested = Signal(str)  # a control of the page itself, e.g. "copy-final"
 
     def __init__(self, profile: QWebEngineProfile, parent: QWidget | None = None) -> None:
         super().__init__(profile, parent)
@@ -68,6 +70,10 @@ class AnswerPage(QWebEnginePage):
         if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
             if url.scheme() in _EXTERNAL_SCHEMES:
                 self.link_clicked.emit(url)
+            elif url.scheme() == ANSWER_URL.scheme() and url.path().startswith(_ACTIONS):
+                # The page's own controls link to qmath://answer/action/NAME; model output
+                # cannot make such a link (the renderer only links http, https and mailto).
+                self.action_requested.emit(url.path().removeprefix(_ACTIONS))
         else:
             log.warning("answer page: refused navigation to %s", url.toString())
         return False
@@ -92,6 +98,8 @@ class AnswerPage(QWebEnginePage):
 class AnswerView(QWebEngineView):
     """Shows an answer as it streams: deltas are coalesced and sent ~30 times a second."""
 
+    copy_final_requested = Signal()  # the page's Copy button next to the final answer
+
     flush_interval_ms = FLUSH_INTERVAL_MS
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -109,6 +117,7 @@ class AnswerView(QWebEngineView):
             "code": self.tr("Python code"),
             "output": self.tr("Output"),
             "final": self.tr("Final answer"),
+            "copy": self.tr("Copy"),
         }
         self._run(f"setLabels({json.dumps(labels)})")  # queued until the page has loaded
         # Starting the web engine takes ~0.15 s: do it once the window is on screen.
@@ -120,6 +129,7 @@ class AnswerView(QWebEngineView):
     def _load_page(self) -> None:
         page = AnswerPage(answer_profile(), self)
         page.link_clicked.connect(self._on_link_clicked)
+        page.action_requested.connect(self._on_page_action)
         page.loadFinished.connect(self._on_load_finished)
         self.setPage(page)
         page.setUrl(ANSWER_URL)
@@ -241,6 +251,10 @@ class AnswerView(QWebEngineView):
     def _on_flush_timer(self) -> None:
         self._timer_armed = False  # it has fired: nothing to stop
         self.flush()
+
+    def _on_page_action(self, action: str) -> None:
+        if action == "copy-final":
+            self.copy_final_requested.emit()
 
     def _on_link_clicked(self, url: QUrl) -> None:
         QDesktopServices.openUrl(url)

@@ -79,6 +79,9 @@ def build_actions(window: MainWindow) -> None:
     w.search_action = _action(
         w, translate("MainWindow", "Searc&h History"), key.Find, w.focus_search
     )
+    w.unload_action = _action(
+        w, translate("MainWindow", "&Unload Local Models"), None, w.unload_local_models
+    )
     w.export_action = _action(
         w, translate("MainWindow", "&Export Conversation…"), "Ctrl+E", w.export_conversation
     )
@@ -132,6 +135,8 @@ def build_actions(window: MainWindow) -> None:
     answer_menu.addActions([w.solve_action, w.stop_action, w.regenerate_action])
     answer_menu.addSeparator()
     answer_menu.addActions([w.copy_answer_action, w.copy_source_action])
+    answer_menu.addSeparator()
+    answer_menu.addAction(w.unload_action)
     history_menu = menus.addMenu(translate("MainWindow", "Hi&story"))
     history_menu.addActions([w.search_action, w.export_action])
     help_menu = menus.addMenu(translate("MainWindow", "&Help"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
     logs_action: QAction
     settings_action: QAction
     export_action: QAction
+    unload_action: QAction
     iconed_actions: dict[str, QAction]
     mode_box: QComboBox
 
@@ -137,6 +139,7 @@ class MainWindow(QMainWindow):
         self.answer_pane = AnswerPane()
         self.answer_pane.setup_requested.connect(self.open_settings)
         self.answer_view = self.answer_pane.answer_view
+        self.answer_view.copy_final_requested.connect(self.copy_final_answer)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.history_sidebar: HistorySidebar | None = None
         if self._store is not None:
@@ -378,6 +381,16 @@ class MainWindow(QMainWindow):
         if status:
             self._set_status(status)
         return written
+
+    def unload_local_models(self) -> None:
+        """Free the GPU (or RAM) the local models hold; they load again on the next question."""
+        if self._worker is not None:
+            self._set_status(self.tr("Stop the answer in progress first."))
+            return
+        loading = sys.modules.get("desktop_app.core.backends.local._loading")
+        if loading is not None:  # never import torch just to unload nothing
+            loading.unload()
+        self._set_status(self.tr("Local models unloaded."))
 
     def focus_search(self) -> None:
         """Jump to the history search box."""

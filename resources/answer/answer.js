@@ -96,7 +96,7 @@ window.MathJax = {
   });
 
   // The page's own words; the app sends them in the user's language.
-  const labels = { code: "Python code", output: "Output", final: "Final answer" };
+  const labels = { code: "Python code", output: "Output", final: "Final answer", copy: "Copy" };
 
   /** Replace the page's own words (text only). */
   window.setLabels = function (texts) {
@@ -164,7 +164,11 @@ window.MathJax = {
     const title = document.createElement("span");
     title.className = "final-title";
     title.textContent = labels.final;
-    box.replaceChildren(title, value, badge);
+    const copy = document.createElement("a");
+    copy.className = "final-copy";
+    copy.href = "action/copy-final";  // the app copies it: the page has no clipboard access
+    copy.textContent = labels.copy;
+    box.replaceChildren(title, value, badge, copy);
     box.hidden = false;
     const math = untypesetMath(box);
     if (math.length) enqueue(() => typesetNow(math));

@@ -211,6 +211,10 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
         <translation>搜索历史记录(&amp;H)</translation>
     </message>
     <message>
+        <source>&amp;Unload Local Models</source>
+        <translation>卸载本地模型(&amp;U)</translation>
+    </message>
+    <message>
         <source>&amp;Export Conversation…</source>
         <translation>导出对话(&amp;E)…</translation>
     </message>
@@ -322,6 +326,14 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
     <message>
         <source>Exported to {path}.</source>
         <translation>已导出到 {path}。</translation>
+    </message>
+    <message>
+        <source>Stop the answer in progress first.</source>
+        <translation>请先停止正在生成的解答。</translation>
+    </message>
+    <message>
+        <source>Local models unloaded.</source>
+        <translation>本地模型已卸载。</translation>
     </message>
     <message>
         <source>Reading the image with {model}…</source>

@@ -223,3 +223,11 @@ def test_tail_work_per_delta_does_not_grow_with_the_answer(monkeypatch: pytest.M
 
     assert max(rendered) <= len(paragraph)  # never more than one block at a time
     assert long / short <= 4.2
+
+
+def test_model_output_cannot_link_to_the_pages_own_controls() -> None:
+    """GIVEN links to the page's action URLs in an answer THEN none becomes a link."""
+    html = render_markdown(
+        "[a](action/copy-final) [b](qmath://answer/action/copy-final) [c](/action/copy-final)"
+    )
+    assert "<a" not in html

@@ -85,3 +85,33 @@ def test_first_run_greets_then_the_answer_view_returns(
     monkeypatch.setenv("DASHSCOPE_API_KEY", "sk-now-set")
     window.setup.check_now()
     assert not window.answer_pane.welcome_shown()
+
+
+def test_the_copy_button_beside_the_final_answer_copies_it(qtbot: Any, lab_window: Any) -> None:
+    """GIVEN a final answer on the page WHEN its Copy button is clicked THEN it is copied."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.conftest import run_js, wait_js
+
+    QApplication.clipboard().setText("")
+    lab_window.server.script_text("So $\\boxed{\\frac{3}{4}}$")
+    lab_window.question_edit.setPlainText("Three quarters?")
+    lab_window.solve_action.trigger()
+    qtbot.waitUntil(lambda: "Final answer" in lab_window.status_label.text(), timeout=20000)
+    view = lab_window.answer_view
+    wait_js(qtbot, view, "!!document.querySelector('#final a.final-copy')")
+    run_js(qtbot, view, "document.querySelector('#final a.final-copy').click(); true")
+    qtbot.waitUntil(lambda: QApplication.clipboard().text() == "\\frac{3}{4}", timeout=5000)
+    assert run_js(qtbot, view, "location.pathname") == "/answer.html"  # the page stayed
+
+
+def test_unload_local_models_empties_the_model_cache(window: Any) -> None:
+    """GIVEN a model kept warm WHEN Unload Local Models THEN the cache is empty."""
+    from desktop_app.core.backends.local import _loading
+
+    key = ("tiny", "cpu", "solver")
+    with _loading._CACHE_LOCK:
+        _loading._CACHE[key] = object()  # type: ignore[index]
+    window.unload_action.trigger()
+    assert key not in _loading.cached_keys()
+    assert window.status_label.text() == "Local models unloaded."
