@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from desktop_app.core.backends.base import RetryNotice
@@ -121,8 +122,8 @@ def create_main_window(settings: Settings, store: HistoryStore | None = None) ->
     from desktop_app.ui.key_prompt import ask_api_key
     from desktop_app.ui.main_window import MainWindow
 
-    def make_backends(on_retry: RetryNotice) -> Backends:
-        return build_backends(settings, on_retry=on_retry)
+    def make_backends(on_retry: RetryNotice, on_warning: Callable[[str], None]) -> Backends:
+        return build_backends(settings, on_retry=on_retry, on_warning=on_warning)
 
     def save(changed: Settings) -> None:
         try:

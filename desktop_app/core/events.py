@@ -57,6 +57,13 @@ class CodeOutput:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Something the user should know that is not an error (e.g. models running on the CPU)."""
+
+    message: str
+
+
+@dataclass(frozen=True)
 class Retrying:
     """The backend was throttled or busy before the first token; it waits and tries again."""
 
@@ -97,6 +104,7 @@ Event = (
     | CodeBlock
     | CodeOutput
     | Retrying
+    | Notice
     | FinalAnswer
     | Finished
     | Failed

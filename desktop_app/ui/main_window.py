@@ -35,6 +35,7 @@ from desktop_app.core.events import (
     FinalAnswer,
     Finished,
     ImageReady,
+    Notice,
     Retrying,
     StageStarted,
     TranscriptDelta,
@@ -62,7 +63,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BackendsFactory = Callable[[RetryNotice], Backends]
+# Builds the backends for one run, given where to report retries and warnings.
+BackendsFactory = Callable[[RetryNotice, Callable[[str], None]], Backends]
 KeyPrompt = Callable[[QWidget], bool]  # asks for a key and stores it; False when cancelled
 
 IMAGE_FILTER = QT_TRANSLATE_NOOP(
@@ -280,9 +282,13 @@ class MainWindow(QMainWindow):
         def on_retry(attempt: int, delay: float, reason: str) -> None:
             worker.event_emitted.emit(Retrying(attempt, delay, reason))
 
+        def on_warning(message: str) -> None:
+            worker.event_emitted.emit(Notice(message))
+
         def events(cancel: threading.Event) -> Iterator[Event]:
             # runs on the worker thread: building backends may touch the keyring
-            stream = run_pipeline(request, self._make_backends(on_retry), cancel)
+            backends = self._make_backends(on_retry, on_warning)
+            stream = run_pipeline(request, backends, cancel)
             if store is None:
                 return stream
             return record(
@@ -441,6 +447,8 @@ class MainWindow(QMainWindow):
         elif isinstance(event, CodeOutput) and event.status != "ok":
             notice = self.tr("The code ended with status: {status}.").format(status=event.status)
             self.answer_view.show_notice(notice, "info")
+        elif isinstance(event, Notice):
+            self.answer_view.show_notice(event.message, "warning")
         elif isinstance(event, Retrying):
             again = self.tr("{reason} Trying again in {seconds} s…")
             self._set_status(again.format(reason=event.reason, seconds=f"{event.delay:.0f}"))

@@ -107,7 +107,9 @@ def window(
     settings = Settings()
     threads_before = set(threading.enumerate())
     win = MainWindow(
-        lambda on_retry: build_backends(settings, on_retry=on_retry),
+        lambda on_retry, on_warning: build_backends(
+            settings, on_retry=on_retry, on_warning=on_warning
+        ),
         key_prompt,
         store,
         settings=settings,

@@ -30,7 +30,9 @@ def lab_window(qtbot: Any, store: Any, monkeypatch: pytest.MonkeyPatch) -> Itera
         monkeypatch.delenv("OPENAI_API_KEY", raising=False)
         monkeypatch.setenv("DASHSCOPE_API_KEY", "unused")  # no welcome page
         window = MainWindow(
-            lambda on_retry: build_backends(settings, on_retry=on_retry),
+            lambda on_retry, on_warning: build_backends(
+                settings, on_retry=on_retry, on_warning=on_warning
+            ),
             lambda parent: False,
             store,
             settings=settings,
@@ -115,3 +117,36 @@ def test_unload_local_models_empties_the_model_cache(window: Any) -> None:
     window.unload_action.trigger()
     assert key not in _loading.cached_keys()
     assert window.status_label.text() == "Local models unloaded."
+
+
+def test_a_backend_warning_is_shown_above_the_answer(
+    qtbot: Any, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a backend that warns (e.g. no GPU) WHEN solving THEN the page shows the warning."""
+    from desktop_app.core.backends.registry import build_backends
+    from desktop_app.ui.main_window import MainWindow
+    from tests.ui.conftest import run_js
+
+    warning = "No GPU is available, so the local models run on the CPU: answers will be slow."
+    with FakeOpenAI(models=[MODEL]) as server:
+        settings = Settings()
+        settings.servers.append(ServerProfile(name="Lab", base_url=server.base_url))
+        settings.backends.solver = "openai:Lab"
+        monkeypatch.setenv("DASHSCOPE_API_KEY", "unused")
+
+        def factory(on_retry: Any, on_warning: Any) -> Any:
+            on_warning(warning)
+            return build_backends(settings, on_retry=on_retry, solver_model=MODEL)
+
+        window = MainWindow(factory, lambda parent: False, store, settings=settings)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.answer_view.ready, timeout=20000)
+        server.script_text("$\\boxed{1}$")
+        window.question_edit.setPlainText("One?")
+        window.solve_action.trigger()
+        qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 1", timeout=20000)
+        notice = run_js(qtbot, window.answer_view, "document.getElementById('notice').innerText")
+        assert notice == warning
+        assert window.shutdown(5.0)
+        window.close()
