@@ -5,11 +5,9 @@ from __future__ import annotations
 import functools
 import logging
 import sys
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent
@@ -23,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.backends.base import RetryNotice
 from desktop_app.core.backends.registry import MISSING_KEY
 from desktop_app.core.conversation import conversation_markdown, question_markdown
 from desktop_app.core.events import (
@@ -40,9 +37,8 @@ from desktop_app.core.events import (
     StageStarted,
     TranscriptDelta,
 )
-from desktop_app.core.history.recorder import record
 from desktop_app.core.history.store import HistoryStore
-from desktop_app.core.pipeline import Backends, SolveRequest, run_pipeline
+from desktop_app.core.pipeline import SolveRequest
 from desktop_app.core.prompts import Mode
 from desktop_app.core.settings import Settings
 from desktop_app.ui.answer_pane import AnswerPane
@@ -53,18 +49,14 @@ from desktop_app.ui.main_actions import build_actions, refresh_icons
 from desktop_app.ui.problem_panel import ProblemPanel
 from desktop_app.ui.setup_flow import SetupFlow
 from desktop_app.ui.snip_flow import SnipFlow, raise_window
+from desktop_app.ui.solve_run import BackendsFactory, solve_worker
 from desktop_app.ui.theme import answer_page_theme, apply_theme
 from desktop_app.ui.tir_consent import ConsentPrompt, ask_tir_consent, check_note
 from desktop_app.ui.window_state import restore_window_state, save_window_state
 from desktop_app.ui.workers import PipelineWorker
 
-if TYPE_CHECKING:
-    pass
-
 log = logging.getLogger(__name__)
 
-# Builds the backends for one run, given where to report retries and warnings.
-BackendsFactory = Callable[[RetryNotice, Callable[[str], None]], Backends]
 KeyPrompt = Callable[[QWidget], bool]  # asks for a key and stores it; False when cancelled
 
 IMAGE_FILTER = QT_TRANSLATE_NOOP(
@@ -277,30 +269,7 @@ class MainWindow(QMainWindow):
         self.answer_view.clear()
         if shown:
             self.answer_view.set_markdown(shown)  # earlier turns stay above the new answer
-        store = self._store
-
-        def on_retry(attempt: int, delay: float, reason: str) -> None:
-            worker.event_emitted.emit(Retrying(attempt, delay, reason))
-
-        def on_warning(message: str) -> None:
-            worker.event_emitted.emit(Notice(message))
-
-        def events(cancel: threading.Event) -> Iterator[Event]:
-            # runs on the worker thread: building backends may touch the keyring
-            backends = self._make_backends(on_retry, on_warning)
-            stream = run_pipeline(request, backends, cancel)
-            if store is None:
-                return stream
-            return record(
-                stream,
-                store,
-                question=request.question,
-                transcript=request.transcript,
-                reads_image=request.image is not None and request.transcript is None,
-                conversation_id=conversation_id,
-            )
-
-        worker = PipelineWorker(events)
+        worker = solve_worker(request, self._make_backends, self._store, conversation_id)
         worker.event_emitted.connect(self._on_event)
         worker.finished.connect(functools.partial(self._on_worker_finished, worker))
         self._worker = worker
