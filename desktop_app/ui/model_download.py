@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QProgressBar, QPushButton, Q
 
 from desktop_app.core.errors import AppError, Cancelled
 from desktop_app.core.local_models import ModelInfo, is_hub_id, validate_model_folder
+from desktop_app.ui.workers import CancellableThread
 
 translate = QCoreApplication.translate  # pyside6-lupdate extracts calls to `translate`
 log = logging.getLogger(__name__)
@@ -64,28 +65,26 @@ class Job:
 
     def __init__(self, fn: Callable[[Callable[[int, int], None], threading.Event], Any]) -> None:
         self.relay = _Relay()  # made here, so it lives on the GUI thread's side
-        self.cancel_event = threading.Event()
         self.result: Any = None
         self.error: str | None = None
         self.cancelled = False
         self.done_bytes = self.total_bytes = 0
         self._fn = fn
         self._last_report = 0.0
-        self._thread = threading.Thread(target=self._run, name="settings-check", daemon=True)
+        self._task = CancellableThread(self._run, "settings-check")
+        self.cancel_event = self._task.cancel_event
 
     def start(self) -> None:
         """Begin."""
-        self._thread.start()
+        self._task.start()
 
     def cancel(self) -> None:
         """Ask the work to stop (download_model checks between chunks)."""
-        self.cancel_event.set()
+        self._task.cancel()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Join the thread; True when it has ended."""
-        if self._thread.ident is not None:
-            self._thread.join(timeout)
-        return not self._thread.is_alive()
+        return self._task.wait(timeout)
 
     def _progress(self, done: int, total: int) -> None:
         self.done_bytes, self.total_bytes = int(done), int(total)
@@ -94,9 +93,9 @@ class Job:
             self._last_report = now
             self._emit(self.relay.progressed)
 
-    def _run(self) -> None:
+    def _run(self, cancel: threading.Event) -> None:
         try:
-            self.result = self._fn(self._progress, self.cancel_event)
+            self.result = self._fn(self._progress, cancel)
         except Cancelled:
             self.cancelled = True
         except AppError as exc:

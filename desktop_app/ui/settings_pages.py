@@ -36,6 +36,7 @@ from desktop_app.core.local_models import (
 from desktop_app.core.paths import app_dirs
 from desktop_app.core.settings import RETENTION_DAYS, Settings
 from desktop_app.ui.model_download import CacheLookup, Downloader, ModelFetcher, describe_model
+from desktop_app.ui.workers import CancellableThread
 
 translate = QCoreApplication.translate  # pyside6-lupdate extracts calls to `translate`
 log = logging.getLogger(__name__)
@@ -76,26 +77,23 @@ class BackgroundCall(QObject):
     def __init__(self, fn: Callable[[threading.Event], Any], parent: QObject | None = None):
         super().__init__(parent)
         self._fn = fn
-        self._cancel = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="settings-check", daemon=True)
+        self._task = CancellableThread(self._run, "settings-check")
 
     def start(self) -> None:
         """Begin the call."""
-        self._thread.start()
+        self._task.start()
 
     def cancel(self) -> None:
         """Ask the call to stop (where it reads the token)."""
-        self._cancel.set()
+        self._task.cancel()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Join the thread; True when it has ended."""
-        if self._thread.ident is not None:
-            self._thread.join(timeout)
-        return not self._thread.is_alive()
+        return self._task.wait(timeout)
 
-    def _run(self) -> None:
+    def _run(self, cancel: threading.Event) -> None:
         try:
-            result, error = self._fn(self._cancel), None
+            result, error = self._fn(cancel), None
         except AppError as exc:
             result, error = None, str(exc)
         except Exception:  # a bug must end the check visibly, never hang the dialog

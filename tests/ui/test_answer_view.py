@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +15,7 @@ from PySide6.QtWebEngineCore import QWebEnginePage
 
 from desktop_app.ui.answer_view import AnswerView
 from desktop_app.ui.web_scheme import ANSWER_URL, AnswerSchemeHandler
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.ui.conftest import ARTIFACTS, run_js, wait_js
 
 ALL_DELIMITERS = (
     "# Solution\n\n"
@@ -29,23 +26,6 @@ ALL_DELIMITERS = (
     "Code stays code: `$x$` and\n\n```python\nprint('$y$')\n```\n\n"
     "So the answer is $\\boxed{2}$.\n"
 )
-
-
-def run_js(qtbot: Any, view: AnswerView, script: str) -> Any:
-    """Run a script in the page and wait for its result."""
-    box: dict[str, Any] = {}
-    view.page().runJavaScript(script, 0, lambda result: box.setdefault("result", result))
-    qtbot.waitUntil(lambda: "result" in box, timeout=5000)
-    return box["result"]
-
-
-def wait_js(qtbot: Any, view: AnswerView, script: str, timeout: float = 10.0) -> Any:
-    """Poll a script until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while not (result := run_js(qtbot, view, script)):
-        assert time.monotonic() < deadline, f"timed out waiting for: {script}"
-        qtbot.wait(20)
-    return result
 
 
 def has_ink(image: QImage) -> bool:

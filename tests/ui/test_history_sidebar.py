@@ -19,8 +19,8 @@ from desktop_app.core.history.store import HistoryStore
 from desktop_app.ui import history_delegate, history_model
 from desktop_app.ui.history_model import PAGE_SIZE, Role, day_group
 from desktop_app.ui.history_sidebar import SEARCH_DEBOUNCE_MS, HistorySidebar
+from tests.ui.conftest import ARTIFACTS
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # A fixed Wednesday afternoon, local time: Monday is "earlier this week", the 1st this month.
 NOW = datetime(2024, 5, 15, 15, 30).timestamp()
 
