@@ -10,6 +10,10 @@ from desktop_app.core.errors import ConfigError
 ENV_VAR = "DASHSCOPE_API_KEY"
 KEYRING_SERVICE = "qwen-math-desktop"
 KEYRING_USER = "dashscope-api-key"
+MISSING_KEY = (
+    f"No DashScope API key is set: put it in the {ENV_VAR} environment variable "
+    "or enter it in the app."
+)
 
 log = logging.getLogger(__name__)
 

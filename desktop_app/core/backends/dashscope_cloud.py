@@ -22,6 +22,7 @@ from desktop_app.core.errors import (
     ConfigError,
     StreamInterrupted,
 )
+from desktop_app.core.secrets import MISSING_KEY
 
 BASE_URLS = {
     "beijing": "https://dashscope.aliyuncs.com/api/v1",
@@ -105,9 +106,7 @@ class DashScopeBackend:
     ) -> Generator[str, None, None]:
         """Run a call, retrying throttling, server and network failures before the first token."""
         if not self._api_key:
-            raise ConfigError(
-                "No DashScope API key is set: put it in DASHSCOPE_API_KEY or enter it in the app."
-            )
+            raise ConfigError(MISSING_KEY)
         yield from self._retry.stream(
             lambda: self._attempt(kind, model, messages, cancel, **params), cancel
         )

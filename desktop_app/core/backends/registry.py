@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from desktop_app.core.backends.base import RetryNotice
 from desktop_app.core.errors import ConfigError, UsageError
 from desktop_app.core.pipeline import Backends
-from desktop_app.core.secrets import ENV_VAR, KEYRING_SERVICE, get_api_key
+from desktop_app.core.secrets import KEYRING_SERVICE, MISSING_KEY, get_api_key
 from desktop_app.core.settings import ServerProfile, Settings
 
 if TYPE_CHECKING:
@@ -22,10 +22,6 @@ Stage = Literal["reader", "solver"]
 BASE_URL_ENV = "OPENAI_BASE_URL"
 OPENAI_KEY_ENV = "OPENAI_API_KEY"
 LOCAL_MODULE = "desktop_app.core.backends.local_transformers"
-MISSING_KEY = (
-    f"No DashScope API key is set: put it in the {ENV_VAR} environment variable "
-    "or enter it in the app."
-)
 NO_SERVER = (
     "No OpenAI-compatible server is set: pass --base-url, set OPENAI_BASE_URL, "
     "or choose a server in the settings."
