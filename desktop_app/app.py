@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -76,7 +77,9 @@ def run_gui(initial_command: str | None = None) -> int:
     if problem:
         QMessageBox.warning(window, "Settings", f"{problem} The defaults are used.")
     if store is not None:
-        QTimer.singleShot(3000, lambda: sweep_orphans(store))
+        # file-system housekeeping: off the GUI thread, once the window is up
+        sweeper = threading.Thread(target=sweep_orphans, args=(store,), name="sweep", daemon=True)
+        QTimer.singleShot(3000, sweeper.start)
     if initial_command == "snip":
         QTimer.singleShot(0, window.snip)
     code = app.exec()
