@@ -2,97 +2,32 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QContextMenuEvent, QDesktopServices
-from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
+from PySide6.QtGui import QCloseEvent, QContextMenuEvent
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QWidget
 
-from desktop_app.ui.web_scheme import ANSWER_URL, answer_profile
+from desktop_app.ui.web_scheme import ANSWER_URL
 
 if TYPE_CHECKING:
     from desktop_app.core.markdown_render import StreamingRenderer, StreamUpdate
 
 log = logging.getLogger(__name__)
 
+PageCall = tuple[str, tuple[object, ...]]  # a function of answer.js and its arguments
+
+
+def page_script(calls: list[PageCall]) -> str:
+    """One script making `calls` in order, every argument as JSON (never spliced as code)."""
+    import json  # not at start-up: nothing is sent before the page has loaded
+
+    return "".join(f"{name}({', '.join(json.dumps(arg) for arg in args)});" for name, args in calls)
+
+
 FLUSH_INTERVAL_MS = 33  # ~30 repaints a second: smooth to the eye, cheap for the GUI thread
-_EXTERNAL_SCHEMES = ("http", "https", "mailto")
-_ACTIONS = "/action/"
-_OFF = (
-    QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows,
-    QWebEngineSettings.WebAttribute.JavascriptCanAccessClipboard,
-    QWebEngineSettings.WebAttribute.JavascriptCanPaste,
-    QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
-    QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls,
-    QWebEngineSettings.WebAttribute.LocalStorageEnabled,
-    QWebEngineSettings.WebAttribute.PluginsEnabled,
-    QWebEngineSettings.WebAttribute.PdfViewerEnabled,
-    QWebEngineSettings.WebAttribute.AllowRunningInsecureContent,
-    QWebEngineSettings.WebAttribute.AllowGeolocationOnInsecureOrigins,
-    QWebEngineSettings.WebAttribute.AllowWindowActivationFromJavaScript,
-    QWebEngineSettings.WebAttribute.NavigateOnDropEnabled,
-    QWebEngineSettings.WebAttribute.ErrorPageEnabled,
-    QWebEngineSettings.WebAttribute.DnsPrefetchEnabled,
-    QWebEngineSettings.WebAttribute.HyperlinkAuditingEnabled,
-    QWebEngineSettings.WebAttribute.ScreenCaptureEnabled,
-    QWebEngineSettings.WebAttribute.FullScreenSupportEnabled,
-    QWebEngineSettings.WebAttribute.WebGLEnabled,
-    QWebEngineSettings.WebAttribute.AutoLoadIconsForPage,
-    QWebEngineSettings.WebAttribute.TouchIconsEnabled,
-)
-
-
-class AnswerPage(QWebEnginePage):
-    """A page that loads the answer page once and refuses every other navigation."""
-
-    link_clicked = Signal(QUrl)
-    action_requested = Signal(str)  # a control of the page itself, e.g. "copy-final"
-
-    def __init__(self, profile: QWebEngineProfile, parent: QWidget | None = None) -> None:
-        super().__init__(profile, parent)
-        self._loaded = False
-        settings = self.settings()
-        for attribute in _OFF:
-            settings.setAttribute(attribute, False)
-
-    def acceptNavigationRequest(  # noqa: N802 (Qt API)
-        self, url: QUrl | str, nav_type: QWebEnginePage.NavigationType, is_main_frame: bool
-    ) -> bool:
-        """Allow the initial load only; a clicked web link is handed to the system browser."""
-        url = QUrl(url)
-        if not self._loaded and is_main_frame and url == ANSWER_URL:
-            self._loaded = True
-            return True
-        if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
-            if url.scheme() in _EXTERNAL_SCHEMES:
-                self.link_clicked.emit(url)
-            elif url.scheme() == ANSWER_URL.scheme() and url.path().startswith(_ACTIONS):
-                # The page's own controls link to qmath://answer/action/NAME; model output
-                # cannot make such a link (the renderer only links http, https and mailto).
-                self.action_requested.emit(url.path().removeprefix(_ACTIONS))
-        else:
-            log.warning("answer page: refused navigation to %s", url.toString())
-        return False
-
-    def createWindow(  # noqa: N802 (Qt API)
-        self, window_type: QWebEnginePage.WebWindowType
-    ) -> QWebEnginePage:
-        """No popups, tabs or windows, ever."""
-        return None  # type: ignore[return-value]  # None is how Qt is told "no window"
-
-    def javaScriptConsoleMessage(  # noqa: N802 (Qt API)
-        self,
-        level: QWebEnginePage.JavaScriptConsoleMessageLevel,
-        message: str,
-        line: int,
-        source: str,
-    ) -> None:
-        """Page errors (MathJax, CSP reports) go to our log, not stderr."""
-        log.debug("answer page console [%s] %s:%s %s", level.name, source, line, message)
 
 
 class AnswerView(QWebEngineView):
@@ -108,7 +43,7 @@ class AnswerView(QWebEngineView):
         self._deltas: list[str] = []
         self._timer_armed = False
         self._ready = False
-        self._scripts: list[str] = []  # runJavaScript calls held until the page has loaded
+        self._queued: list[PageCall] = []  # page calls held until the page has loaded
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(self.flush_interval_ms)
@@ -119,7 +54,7 @@ class AnswerView(QWebEngineView):
             "final": self.tr("Final answer"),
             "copy": self.tr("Copy"),
         }
-        self._run(f"setLabels({json.dumps(labels)})")  # queued until the page has loaded
+        self._call("setLabels", labels)  # queued until the page has loaded
         # Starting the web engine takes ~0.15 s: do it once the window is on screen.
         self._loader = QTimer(self)
         self._loader.setSingleShot(True)
@@ -127,6 +62,10 @@ class AnswerView(QWebEngineView):
         self._loader.start(0)
 
     def _load_page(self) -> None:
+        # the page, its profile and scheme handler: imported here, after the first paint
+        from desktop_app.ui.answer_page import AnswerPage
+        from desktop_app.ui.answer_server import answer_profile
+
         page = AnswerPage(answer_profile(), self)
         page.link_clicked.connect(self._on_link_clicked)
         page.action_requested.connect(self._on_page_action)
@@ -168,7 +107,7 @@ class AnswerView(QWebEngineView):
         """Show a complete answer at once, replacing whatever is shown."""
         self.clear()
         blocks = self._renderer.feed(text).new_blocks + self._renderer.finish().new_blocks
-        self._run(f"appendBlocks({json.dumps(list(blocks))})")
+        self._call("appendBlocks", list(blocks))
 
     def clear(self) -> None:
         """Drop the shown answer and anything not yet flushed."""
@@ -177,23 +116,23 @@ class AnswerView(QWebEngineView):
         self._deltas.clear()
         self._renderer.reset()
         if not self._ready:
-            self._scripts.clear()  # nothing queued before a clear can matter
-        self._run("clear()")
+            self._queued.clear()  # nothing queued before a clear can matter
+        self._call("clear")
 
     def show_final(self, answer: str, label: str, check: str) -> None:
         """Highlight the final answer below the solution, with how it was checked."""
         from desktop_app.core.markdown_render import render_markdown
 
         html = render_markdown(f"$$\\boxed{{{answer}}}$$")
-        self._run(f"setFinal({json.dumps(html)}, {json.dumps(label)}, {json.dumps(check)})")
+        self._call("setFinal", html, label, check)
 
     def set_theme(self, name: str) -> None:
         """Light or dark colours for the page ("system" follows the desktop)."""
-        self._run(f"setTheme({json.dumps(name)})")
+        self._call("setTheme", name)
 
     def show_notice(self, text: str, kind: str = "info") -> None:
         """Show a one-line notice above the answer; kind is info, warning or error."""
-        self._run(f"setNotice({json.dumps(text)}, {json.dumps(kind)})")
+        self._call("setNotice", text, kind)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         """Stop the flush timer with the view, so nothing fires after it is gone."""
@@ -203,6 +142,9 @@ class AnswerView(QWebEngineView):
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt API)
         """Copy and Select All only: no reload, back, save or view-source."""
+        from PySide6.QtWebEngineCore import QWebEnginePage
+        from PySide6.QtWidgets import QMenu
+
         menu = QMenu(self)
         texts = {
             QWebEnginePage.WebAction.Copy: self.tr("Copy"),
@@ -225,17 +167,21 @@ class AnswerView(QWebEngineView):
         return self._renderer_instance
 
     def _send(self, update: StreamUpdate) -> None:
-        calls = []
+        calls: list[PageCall] = []
         if update.new_blocks:
-            calls.append(f"appendBlocks({json.dumps(list(update.new_blocks))});")
-        calls.append(f"setTail({json.dumps(update.tail)});")
-        self._run("".join(calls))
+            calls.append(("appendBlocks", (list(update.new_blocks),)))
+        calls.append(("setTail", (update.tail,)))
+        self._run(calls)
 
-    def _run(self, script: str) -> None:
+    def _call(self, function: str, *args: object) -> None:
+        """Call one of the page's functions with JSON arguments."""
+        self._run([(function, args)])
+
+    def _run(self, calls: list[PageCall]) -> None:
         if self._ready:
-            self.page().runJavaScript(script, 0)
+            self.page().runJavaScript(page_script(calls), 0)
         else:
-            self._scripts.append(script)
+            self._queued.extend(calls)
 
     def _on_load_finished(self, ok: bool) -> None:
         if self._ready:
@@ -244,9 +190,9 @@ class AnswerView(QWebEngineView):
             log.error("answer page failed to load from %s", ANSWER_URL.toString())
             return
         self._ready = True
-        scripts, self._scripts = self._scripts, []
-        for script in scripts:
-            self.page().runJavaScript(script, 0)
+        queued, self._queued = self._queued, []
+        if queued:
+            self.page().runJavaScript(page_script(queued), 0)
 
     def _on_flush_timer(self) -> None:
         self._timer_armed = False  # it has fired: nothing to stop
@@ -257,4 +203,6 @@ class AnswerView(QWebEngineView):
             self.copy_final_requested.emit()
 
     def _on_link_clicked(self, url: QUrl) -> None:
+        from PySide6.QtGui import QDesktopServices
+
         QDesktopServices.openUrl(url)

@@ -13,8 +13,9 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWebEngineCore import QWebEnginePage
 
+from desktop_app.ui.answer_server import AnswerSchemeHandler
 from desktop_app.ui.answer_view import AnswerView
-from desktop_app.ui.web_scheme import ANSWER_URL, AnswerSchemeHandler
+from desktop_app.ui.web_scheme import ANSWER_URL
 from tests.ui.conftest import ARTIFACTS, run_js, wait_js
 
 ALL_DELIMITERS = (
