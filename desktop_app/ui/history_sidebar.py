@@ -7,9 +7,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QEvent,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QPoint,
     Qt,
@@ -43,6 +41,34 @@ UNDO_MS = 5000
 _Index = QModelIndex | QPersistentModelIndex
 
 
+class HistoryListView(QListView):
+    """The list itself: remembers where the mouse went down; Return opens, Delete deletes."""
+
+    open_requested = Signal(str)
+    delete_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.press = QPoint()  # where the last press was, in viewport coordinates
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        """Note the press (a click on a day header opens nothing), then select as usual."""
+        self.press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        """Return/Enter opens the current row and Delete deletes it, unless renaming."""
+        conv_id = self.currentIndex().data(Role.ID)
+        if conv_id and self.state() != QAbstractItemView.State.EditingState:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_requested.emit(str(conv_id))
+                return
+            if event.key() == Qt.Key.Key_Delete:
+                self.delete_requested.emit(str(conv_id))
+                return
+        super().keyPressEvent(event)
+
+
 class HistorySidebar(QWidget):
     """The list of saved conversations; it renames and deletes them in the store itself."""
 
@@ -60,7 +86,6 @@ class HistorySidebar(QWidget):
         self._store = store
         self._now = now
         self._pending: str | None = None  # the conversation whose delete can still be undone
-        self._press = QPoint()
         self.model = HistoryListModel(store, now, self)
         self._build()
         self._undo_timer = QTimer(self, singleShot=True, interval=UNDO_MS)
@@ -87,7 +112,9 @@ class HistorySidebar(QWidget):
         self.new_button = QPushButton(self.tr("New"))
         self.new_button.setToolTip(self.tr("Start a new problem"))
         self.new_button.clicked.connect(lambda: self.new_conversation_requested.emit())
-        self.list_view = QListView()
+        self.list_view = HistoryListView()
+        self.list_view.open_requested.connect(self.conversation_opened)
+        self.list_view.delete_requested.connect(self.delete)
         self.list_view.setModel(self.model)
         self.list_view.setItemDelegate(HistoryDelegate(self._store, self._now, self.list_view))
         self.list_view.setFrameShape(QListView.Shape.NoFrame)
@@ -97,8 +124,6 @@ class HistorySidebar(QWidget):
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list_view.customContextMenuRequested.connect(self._on_context_menu)
         self.list_view.clicked.connect(self._on_clicked)
-        self.list_view.viewport().installEventFilter(self)
-        self.list_view.installEventFilter(self)
         self.list_view.setAccessibleName(self.tr("History"))
         self.empty_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.empty_label.setEnabled(False)
@@ -204,28 +229,9 @@ class HistorySidebar(QWidget):
         self.shutdown()
         super().closeEvent(event)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        """Remember where the mouse went down; Delete and Return act on the current row."""
-        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
-            self._press = event.position().toPoint()
-        elif (
-            watched is self.list_view
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and self.list_view.state() != QAbstractItemView.State.EditingState
-        ):
-            conv_id = self.list_view.currentIndex().data(Role.ID)
-            if conv_id and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.conversation_opened.emit(str(conv_id))
-                return True
-            if conv_id and event.key() == Qt.Key.Key_Delete:
-                self.delete(str(conv_id))
-                return True
-        return super().eventFilter(watched, event)
-
     def _on_clicked(self, index: QModelIndex) -> None:
         rect = self.list_view.visualRect(index)
-        if index.data(Role.GROUP_STARTS) and self._press.y() < rect.top() + HEADER_H:
+        if index.data(Role.GROUP_STARTS) and self.list_view.press.y() < rect.top() + HEADER_H:
             return  # a click on a day header opens nothing
         self.conversation_opened.emit(str(index.data(Role.ID)))
 
