@@ -9,14 +9,14 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from desktop_app.core.backends.base import RetryNotice
 from desktop_app.core.errors import ConfigError
 from desktop_app.core.paths import app_dirs
-from desktop_app.core.pipeline import Backends
 from desktop_app.core.settings import Settings, load_settings, save_settings
 
 if TYPE_CHECKING:
+    from desktop_app.core.backends.base import RetryNotice
     from desktop_app.core.history.store import HistoryStore
+    from desktop_app.core.solve_request import Backends
     from desktop_app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -35,10 +35,10 @@ def run_gui(initial_command: str | None = None) -> int:
     """Open the main window (and the single-instance server, the tray) and run the event loop."""
     prepare_environment()
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
+    from desktop_app.ui.deferred import after_first_paint
     from desktop_app.ui.single_instance import InstanceServer, hand_over
-    from desktop_app.ui.tray import create_tray
     from desktop_app.ui.web_scheme import register_scheme
 
     register_scheme()
@@ -68,13 +68,22 @@ def run_gui(initial_command: str | None = None) -> int:
     server.command_received.connect(
         lambda command: window.snip() if command == "snip" else window.raise_to_front()
     )
-    tray = create_tray(window, window.snip, window.raise_to_front, app.quit)
+    trays: list[object] = []  # held for the app's lifetime; none where there is no tray
+
+    def add_tray() -> None:
+        from desktop_app.ui.tray import create_tray
+
+        trays.append(create_tray(window, window.snip, window.raise_to_front, app.quit))
+
     window.show()
+    after_first_paint(window, add_tray)
     if os.environ.get("QWEN_MATH_SELFTEST") == "1":
         from desktop_app.selftest import run_selftest
 
         run_selftest(window)
     if problem:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(window, "Settings", f"{problem} The defaults are used.")
     if store is not None:
         # file-system housekeeping: off the GUI thread, once the window is up
@@ -86,7 +95,7 @@ def run_gui(initial_command: str | None = None) -> int:
     server.close()
     if store is not None:
         store.close()
-    del tray
+    trays.clear()
     return code
 
 
@@ -121,11 +130,12 @@ def sweep_orphans(store: HistoryStore) -> None:
 
 def create_main_window(settings: Settings, store: HistoryStore | None = None) -> MainWindow:
     """The window wired to the backends the settings describe."""
-    from desktop_app.core.backends.registry import build_backends
     from desktop_app.ui.key_prompt import ask_api_key
     from desktop_app.ui.main_window import MainWindow
 
     def make_backends(on_retry: RetryNotice, on_warning: Callable[[str], None]) -> Backends:
+        from desktop_app.core.backends.registry import build_backends  # at the first solve
+
         return build_backends(settings, on_retry=on_retry, on_warning=on_warning)
 
     def save(changed: Settings) -> None:

@@ -258,3 +258,18 @@ def save_settings(settings: Settings, path: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def needs_welcome(settings: Settings, api_key_present: bool) -> bool:
+    """True when nothing is set up: no DashScope key, no local models, no server."""
+    if api_key_present or settings.servers:
+        return False
+    stages = (settings.backends.reader, settings.backends.solver)
+    if any(choice != "cloud" for choice in stages):
+        return False  # the user chose local or a server already
+    defaults = LocalSettings()
+    local = settings.local
+    return (local.reader_model, local.solver_model) == (
+        defaults.reader_model,
+        defaults.solver_model,
+    )

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.ui.drop_area import DropArea
 from desktop_app.ui.question_box import QuestionBox
-from desktop_app.ui.sketch_panel import SketchPanel
 from desktop_app.ui.transcript_editor import TranscriptEditor
+
+if TYPE_CHECKING:
+    from desktop_app.ui.sketch_panel import SketchPanel
+
+SKETCH_TAB = 1
 
 
 class ProblemPanel(QWidget):
@@ -21,10 +27,13 @@ class ProblemPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.drop_area = DropArea()
-        self.sketch_panel = SketchPanel()
+        self._sketch_panel: SketchPanel | None = None
+        self._sketch_page = QWidget()  # the pad moves in when the tab is first opened
+        QVBoxLayout(self._sketch_page).setContentsMargins(0, 0, 0, 0)
         self.input_tabs = QTabWidget()
         self.input_tabs.addTab(self.drop_area, self.tr("Image"))
-        self.input_tabs.addTab(self.sketch_panel, self.tr("Sketch"))
+        self.input_tabs.addTab(self._sketch_page, self.tr("Sketch"))
+        self.input_tabs.currentChanged.connect(self._on_tab_changed)
         self.input_tabs.setAccessibleName(self.tr("Problem input"))
         self.question_box = QuestionBox()
         self.transcript_editor = TranscriptEditor()
@@ -34,9 +43,31 @@ class ProblemPanel(QWidget):
         column.addWidget(self.question_box)
         column.addWidget(self.transcript_editor, 2)
         self.drop_area.image_dropped.connect(self.image_chosen)
-        self.sketch_panel.solve_requested.connect(lambda png: self.image_chosen.emit(png, "sketch"))
         self.question_box.submitted.connect(lambda _text: self.question_submitted.emit())
         self.transcript_editor.resolve_requested.connect(self.resolve_requested)
+
+    @property
+    def sketch_panel(self) -> SketchPanel:
+        """The sketch pad with its tools, built on first use (it is not needed at start-up)."""
+        if self._sketch_panel is None:
+            from desktop_app.ui.sketch_panel import SketchPanel
+
+            panel = SketchPanel()
+            panel.solve_requested.connect(lambda png: self.image_chosen.emit(png, "sketch"))
+            layout = self._sketch_page.layout()
+            assert layout is not None
+            layout.addWidget(panel)
+            panel.show()  # now, not on the next turn: the tab may be in front already
+            self._sketch_panel = panel
+        return self._sketch_panel
+
+    def show_sketch(self) -> None:
+        """Bring the Sketch tab to the front."""
+        self.input_tabs.setCurrentIndex(SKETCH_TAB)
+
+    def _on_tab_changed(self, index: int) -> None:
+        if index == SKETCH_TAB:
+            self.sketch_panel.pad.setFocus()
 
     def question(self) -> str:
         """The question as typed."""
@@ -44,7 +75,7 @@ class ProblemPanel(QWidget):
 
     def pending_sketch(self) -> bytes | None:
         """The sketch as PNG when the Sketch tab is in front and holds ink."""
-        if self.input_tabs.currentWidget() is not self.sketch_panel:
+        if self.input_tabs.currentIndex() != SKETCH_TAB or self._sketch_panel is None:
             return None
         return self.sketch_panel.to_png()
 

@@ -12,8 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop_app.core.secrets import get_api_key
-from desktop_app.core.settings import Settings
-from desktop_app.ui.welcome import needs_welcome
+from desktop_app.core.settings import Settings, needs_welcome
 
 if TYPE_CHECKING:
     from desktop_app.ui.settings_dialog import SettingsDialog

@@ -34,7 +34,7 @@ def test_sketch_is_read_as_an_image_cropped_to_the_ink(
     dashscope.script_text("$x^2$", endpoint="multimodal")
     dashscope.script_text("$\\boxed{x^2}$", endpoint="text")
     problem = window.problem
-    problem.input_tabs.setCurrentWidget(problem.sketch_panel)
+    problem.show_sketch()
     pad = problem.sketch_panel.pad
     qtbot.waitExposed(pad)
     QTest.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(60, 60))
@@ -76,3 +76,22 @@ def test_corrected_transcript_is_solved_without_reading_again(
     qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 2", timeout=15000)
     assert [r.endpoint for r in dashscope.requests] == ["multimodal", "text", "text"]
     assert dashscope.requests[-1].messages[-1]["content"] == "Solve $x + 1 = 3$."
+
+
+def test_sketch_pad_is_built_when_its_tab_is_first_opened(qtbot: Any) -> None:
+    """GIVEN a new problem column THEN the sketch pad does not exist yet and nothing is
+    pending; WHEN the Sketch tab opens THEN the pad is built and takes the keyboard."""
+    from desktop_app.ui.problem_panel import ProblemPanel
+
+    problem = ProblemPanel()
+    qtbot.addWidget(problem)
+    problem.show()
+    qtbot.waitExposed(problem)
+    assert problem._sketch_panel is None
+    assert problem.pending_sketch() is None
+    problem.input_tabs.setCurrentIndex(1)  # as a click on the tab does
+    panel = problem._sketch_panel
+    assert panel is not None
+    assert panel.isVisible()
+    assert problem.focusWidget() is panel.pad
+    assert problem.pending_sketch() is None  # no ink yet

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from desktop_app.core.settings import ServerProfile, Settings
-from desktop_app.ui.welcome import WelcomePage, needs_welcome
+from desktop_app.core.settings import ServerProfile, Settings, needs_welcome
+from desktop_app.ui.welcome import WelcomePage
 from tests.ui.conftest import ARTIFACTS
 
 
@@ -68,3 +68,20 @@ def test_screenshot(qtbot: Any) -> None:
     qtbot.waitExposed(page)
     ARTIFACTS.mkdir(exist_ok=True)
     assert page.grab().save(str(ARTIFACTS / "welcome.png"))
+
+
+def test_welcome_decided_before_the_answer_view_joins_stays_in_front(qtbot: Any) -> None:
+    """GIVEN a fresh pane WHEN the welcome page is asked for before the answer view has
+    joined THEN it stays in front; asking for the answer then shows the answer view."""
+    from desktop_app.ui.answer_pane import AnswerPane
+
+    pane = AnswerPane()
+    qtbot.addWidget(pane)
+    assert type(pane.currentWidget()).__name__ == "QWidget"  # the plain first-frame page
+    pane.show_welcome(True)
+    pane.show()
+    qtbot.waitUntil(lambda: pane.indexOf(pane.answer_view) >= 0, timeout=2000)
+    assert pane.welcome_shown()
+    pane.show_welcome(False)
+    assert pane.currentWidget() is pane.answer_view
+    assert not pane.welcome_shown()
