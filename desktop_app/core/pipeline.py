@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from desktop_app.core import prompts
-from desktop_app.core.backends.base import Reader, Solver
 from desktop_app.core.conversation import followup_messages
 from desktop_app.core.errors import AppError, Cancelled, UsageError
 from desktop_app.core.events import (
@@ -22,30 +20,12 @@ from desktop_app.core.events import (
     StageStarted,
     TranscriptDelta,
 )
+from desktop_app.core.solve_request import Backends, SolveRequest
+
+__all__ = ["Backends", "SolveRequest", "run_pipeline"]
 
 if TYPE_CHECKING:
     from desktop_app.core.tir import CodeRunner
-
-
-@dataclass(frozen=True)
-class SolveRequest:
-    """One problem: raw image bytes and/or a question (or an already corrected transcript)."""
-
-    image: bytes | None = None
-    question: str = ""
-    transcript: str | None = None
-    mode: prompts.Mode = "cot"
-    history: tuple[tuple[str, str], ...] = ()  # earlier (question, answer) turns, oldest first
-
-
-@dataclass(frozen=True)
-class Backends:
-    """What runs each stage; built lazily so a text-only solve never needs a reader."""
-
-    reader: Callable[[], Reader]
-    solver: Callable[[], Solver]
-    reader_model: str
-    solver_model: str
 
 
 def run_pipeline(

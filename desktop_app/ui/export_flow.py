@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.history.store import HistoryStore
 
@@ -21,6 +21,8 @@ def export_conversation(
 
     conversation = store.get(conversation_id)
     if target is None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getSaveFileName(
             parent,
             translate("MainWindow", "Export conversation"),

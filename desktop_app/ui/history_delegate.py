@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -18,12 +19,16 @@ from PySide6.QtCore import (
     Qt,
     QTime,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtWidgets import QStyledItemDelegate, QWidget
 
 from desktop_app.core.history.store import HistoryStore
 from desktop_app.ui.history_model import GROUPS, Role, group_label
 from desktop_app.ui.i18n import SOURCE_LANGUAGE, current_language
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 ROW_H, HEADER_H, THUMB, PAD = 52, 26, 40, 8
 _Index = QModelIndex | QPersistentModelIndex
@@ -73,6 +78,10 @@ class HistoryDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         """Paint the header, the selection, the thumbnail and the two lines of text."""
+        # ~10 ms of enum classes on the first row painted, not at start-up
+        from PySide6.QtGui import QFont
+        from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
         painter.save()
         rect = QRect(option.rect)
         palette = option.palette
@@ -129,7 +138,7 @@ class HistoryDelegate(QStyledItemDelegate):
     def _paint_thumb(self, painter: QPainter, index: _Index, box: QRect) -> None:
         ratio = painter.device().devicePixelRatioF()
         pixmap = self._thumb(index.data(Role.IMAGE_SHA256), ratio)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(painter.RenderHint.Antialiasing)
         painter.setPen(QColor(0, 0, 0, 30))
         painter.setBrush(QColor(128, 128, 128, 28))
         painter.drawRoundedRect(box, 5, 5)

@@ -6,10 +6,10 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from enum import IntEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -25,6 +25,9 @@ from PySide6.QtCore import (
 from desktop_app.core.history import search
 from desktop_app.core.history.models import ConversationSummary, SearchHit
 from desktop_app.core.history.store import HistoryStore
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -262,6 +265,8 @@ class SearchRunner(QObject):
         if self._conn is not None:
             self._conn.interrupt()  # thread-safe: makes the stale query fail fast
         if self._executor is None:
+            from concurrent.futures import ThreadPoolExecutor  # ~3 ms: not at start-up
+
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="history-search")
         self._executor.submit(self._run, self._generation, query)
         return self._generation

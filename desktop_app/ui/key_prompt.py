@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.errors import ConfigError
 from desktop_app.core.secrets import ENV_VAR, store_api_key
@@ -16,6 +16,8 @@ translate = QCoreApplication.translate
 
 def ask_api_key(parent: QWidget) -> bool:
     """Ask for a key; store it in the keyring (or this session only). False when cancelled."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox  # when asked, not at start
+
     key, ok = QInputDialog.getText(
         parent,
         translate("KeyPrompt", "DashScope API key"),

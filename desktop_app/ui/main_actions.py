@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QPixmap
-from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QToolBar
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import QApplication, QComboBox, QToolBar
 
-from desktop_app.logging_setup import log_dir
 from desktop_app.resources_path import action_icon_file
 from desktop_app.ui.i18n import plain_text
 
@@ -157,6 +155,10 @@ def shortcuts_text(window: MainWindow) -> str:
 
 def show_shortcuts(window: MainWindow) -> None:
     """List every keyboard shortcut in a small dialog."""
+    import html
+
+    from PySide6.QtWidgets import QMessageBox
+
     title = translate("MainWindow", "Keyboard shortcuts")
     box = QMessageBox(QMessageBox.Icon.NoIcon, title, "", parent=window)
     box.setText(f"<pre>{html.escape(shortcuts_text(window))}</pre>")
@@ -165,6 +167,10 @@ def show_shortcuts(window: MainWindow) -> None:
 
 def open_log_folder() -> None:
     """Open the folder holding the log files in the file manager."""
+    from PySide6.QtGui import QDesktopServices
+
+    from desktop_app.logging_setup import log_dir
+
     folder = log_dir()
     folder.mkdir(parents=True, exist_ok=True)
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

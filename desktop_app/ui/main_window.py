@@ -8,40 +8,23 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QSplitter,
     QWidget,
 )
 
-from desktop_app.core.backends.registry import MISSING_KEY
-from desktop_app.core.conversation import conversation_markdown, question_markdown
-from desktop_app.core.events import (
-    AnswerDelta,
-    CodeBlock,
-    CodeOutput,
-    Event,
-    Failed,
-    FinalAnswer,
-    Finished,
-    ImageReady,
-    Notice,
-    Retrying,
-    StageStarted,
-    TranscriptDelta,
-)
-from desktop_app.core.history.store import HistoryStore
-from desktop_app.core.pipeline import SolveRequest
-from desktop_app.core.prompts import Mode
+from desktop_app.core.secrets import MISSING_KEY
 from desktop_app.core.settings import Settings
 from desktop_app.ui.answer_pane import AnswerPane
+from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.drop_area import image_bytes_from_mime
 from desktop_app.ui.export_flow import export_conversation
 from desktop_app.ui.history_sidebar import HistorySidebar
@@ -49,11 +32,17 @@ from desktop_app.ui.main_actions import build_actions, refresh_icons
 from desktop_app.ui.problem_panel import ProblemPanel
 from desktop_app.ui.setup_flow import SetupFlow
 from desktop_app.ui.snip_flow import SnipFlow, raise_window
-from desktop_app.ui.solve_run import BackendsFactory, solve_worker
 from desktop_app.ui.theme import answer_page_theme, apply_theme
 from desktop_app.ui.tir_consent import ConsentPrompt, ask_tir_consent, check_note
 from desktop_app.ui.window_state import restore_window_state, save_window_state
-from desktop_app.ui.workers import PipelineWorker
+
+if TYPE_CHECKING:
+    from desktop_app.core.events import Event, Failed
+    from desktop_app.core.history.store import HistoryStore
+    from desktop_app.core.prompts import Mode
+    from desktop_app.core.solve_request import SolveRequest
+    from desktop_app.ui.solve_run import BackendsFactory
+    from desktop_app.ui.workers import PipelineWorker
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +52,13 @@ IMAGE_FILTER = QT_TRANSLATE_NOOP(
     "MainWindow", "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff);;All files (*)"
 )
 EXIT_STOPPED = 130
+
+
+def new_request(**fields: Any) -> SolveRequest:
+    """A SolveRequest; its module (and the pipeline's) loads with the first solve."""
+    from desktop_app.core.solve_request import SolveRequest
+
+    return SolveRequest(**fields)
 
 
 class MainWindow(QMainWindow):
@@ -152,7 +148,7 @@ class MainWindow(QMainWindow):
         self.setup = SetupFlow(self, self._settings, self._save_settings)
         self.setup.settings_changed.connect(self._on_settings_changed)
         self.setup.welcome_decided.connect(self._on_welcome_decided)
-        self.setup.check_in_background()
+        after_first_paint(self, self.setup.check_in_background)
         self.status_label = QLabel(self.tr("Ready"))
         self.status_label.setAccessibleName(self.tr("Status"))
         self.statusBar().addWidget(self.status_label, 1)
@@ -169,7 +165,7 @@ class MainWindow(QMainWindow):
         self._image = data
         self._conversation_id = None
         self.problem.clear_image()
-        self.start(SolveRequest(image=data, question=self.problem.question()))
+        self.start(new_request(image=data, question=self.problem.question()))
 
     def snip(self) -> None:
         """Hide the window, freeze every screen, and let the user drag a region to solve."""
@@ -203,15 +199,17 @@ class MainWindow(QMainWindow):
         if self._conversation_id is not None and question.strip():
             self._follow_up(self._conversation_id, question)
             return
-        self.start(SolveRequest(image=self._image, question=question))
+        self.start(new_request(image=self._image, question=question))
 
     def _follow_up(self, conversation_id: str, question: str) -> None:
         """Ask a further question about the open conversation, with its turns as memory."""
         assert self._store is not None
         conversation = self._store.get(conversation_id)
         history = tuple((t.question, t.answer) for t in conversation.turns if t.answer)
+        from desktop_app.core.conversation import conversation_markdown, question_markdown
+
         shown = conversation_markdown("", history) + "\n\n---\n\n" + question_markdown(question)
-        request = SolveRequest(
+        request = new_request(
             question=question, transcript=conversation.transcript, history=history
         )
         self.start(request, conversation_id=conversation_id, shown=shown)
@@ -232,6 +230,8 @@ class MainWindow(QMainWindow):
         self.transcript_editor.set_text(conversation.transcript)
         self.problem.question_box.clear()
         turns = [(t.question, t.answer) for t in conversation.turns]
+        from desktop_app.core.conversation import conversation_markdown
+
         self.answer_view.set_markdown(conversation_markdown("", turns))
         self._set_status(conversation.title)
 
@@ -269,6 +269,8 @@ class MainWindow(QMainWindow):
         self.answer_view.clear()
         if shown:
             self.answer_view.set_markdown(shown)  # earlier turns stay above the new answer
+        from desktop_app.ui.solve_run import solve_worker  # the pipeline, on the first solve
+
         worker = solve_worker(request, self._make_backends, self._store, conversation_id)
         worker.event_emitted.connect(self._on_event)
         worker.finished.connect(functools.partial(self._on_worker_finished, worker))
@@ -289,10 +291,12 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_resolve(self, transcript: str) -> None:
         # the image was read already: solve the corrected text without reading it again
-        self.start(SolveRequest(question=self.problem.question(), transcript=transcript))
+        self.start(new_request(question=self.problem.question(), transcript=transcript))
 
     def open_image(self) -> None:
         """Choose an image file and solve it."""
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("Open an image"),
@@ -396,6 +400,20 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_event(self, event: Event) -> None:
+        from desktop_app.core.events import (  # loaded with the first solve, not at start-up
+            AnswerDelta,
+            CodeBlock,
+            CodeOutput,
+            Failed,
+            FinalAnswer,
+            Finished,
+            ImageReady,
+            Notice,
+            Retrying,
+            StageStarted,
+            TranscriptDelta,
+        )
+
         if self.sender() is not self._worker:
             return  # a late event from a run that was replaced
         if isinstance(event, ImageReady):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import getpass
-import hashlib
 import logging
 import os
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCryptographicHash, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
@@ -23,7 +22,11 @@ def server_name() -> str:
     except (KeyError, OSError):
         user = str(os.getuid()) if hasattr(os, "getuid") else "user"
     home = os.environ.get("QWEN_MATH_HOME", "")
-    suffix = hashlib.sha256(f"{user}\0{home}".encode()).hexdigest()[:12]
+    # Qt's SHA-256: the same digest as hashlib's, without importing it at start-up
+    digest = QCryptographicHash.hash(
+        f"{user}\0{home}".encode(), QCryptographicHash.Algorithm.Sha256
+    )
+    suffix = bytes(digest.toHex().data()).decode()[:12]
     return f"qwen-math-{suffix}"
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 Consent = Literal["once", "always"] | None
 ConsentPrompt = Callable[[QWidget], Consent]
@@ -31,6 +31,8 @@ def check_note(check: str) -> str:
 
 def ask_tir_consent(parent: QWidget) -> Consent:
     """Explain TIR and ask: allow once, always, or not at all."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(translate("TirConsent", "Run the model's Python code?"))

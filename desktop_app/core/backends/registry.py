@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app.core.backends.base import RetryNotice
 from desktop_app.core.errors import ConfigError, UsageError
-from desktop_app.core.pipeline import Backends
 from desktop_app.core.secrets import KEYRING_SERVICE, MISSING_KEY, get_api_key
 from desktop_app.core.settings import ServerProfile, Settings
+from desktop_app.core.solve_request import Backends
 
 if TYPE_CHECKING:
     from desktop_app.core.backends.dashscope_cloud import DashScopeBackend

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import logging
 import os
@@ -43,6 +42,8 @@ class ImageFiles:
 
     def save(self, png: bytes) -> str:
         """Store `png` (once per content) with its thumbnail; returns its sha256."""
+        import hashlib  # ~3 ms to import: with the first image, not at start-up
+
         sha256 = hashlib.sha256(png).hexdigest()
         path = self.image_path(sha256)
         if not path.exists():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -76,6 +75,8 @@ class HistoryStore:
         self, image_png: bytes | None, transcript: str = "", title: str | None = None
     ) -> str:
         """Save a new conversation (and its image file); returns its id."""
+        import uuid  # ~3 ms to import: not at start-up
+
         # The file goes first: a crash in between leaves an orphan file (cleaned up later),
         # never a row pointing at a missing image.
         sha256 = self.images.save(image_png) if image_png is not None else None

@@ -1,0 +1,93 @@
+"""What the window loads before it is shown: only what its first frame needs (ADR 007)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Each of these has a feature that loads it later: a solve, the first page load, a dialog,
+# the Sketch tab, the welcome page, the tray (after the first paint), the key check.
+LATER = (
+    "torch",
+    "transformers",
+    "dashscope",
+    "openai",
+    "keyring",
+    "PIL",
+    "markdown_it",
+    "json",
+    "desktop_app.core.pipeline",
+    "desktop_app.core.events",
+    "desktop_app.core.solve_request",
+    "desktop_app.core.backends.registry",
+    "desktop_app.ui.answer_page",
+    "desktop_app.ui.answer_server",
+    "desktop_app.ui.solve_run",
+    "desktop_app.ui.sketch_panel",
+    "desktop_app.ui.welcome",
+    "desktop_app.ui.tray",
+    "desktop_app.ui.settings_dialog",
+)
+
+PROBE = textwrap.dedent(
+    """
+    import sys
+    from desktop_app import app as composition
+
+    make = composition.create_main_window
+
+    def probed(*args):
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+        window = make(*args)
+        show = window.show
+        def report():
+            pane = window.answer_pane
+            print("LOADED", ",".join(m for m in LATER if m in sys.modules))
+            print("FIRST", type(pane.currentWidget()).__name__, window.isVisible())
+            QTimer.singleShot(200, after)
+        def after():
+            pane = window.answer_pane
+            tray = "desktop_app.ui.tray" in sys.modules
+            print("AFTER", type(pane.currentWidget()).__name__, tray)
+            QApplication.instance().quit()
+        def show_then_report():
+            show()
+            QTimer.singleShot(0, report)
+        window.show = show_then_report
+        return window
+
+    composition.create_main_window = probed
+    composition.run_gui()
+    """
+)
+
+
+def test_window_is_shown_before_the_later_features_load(tmp_path: Path) -> None:
+    """GIVEN a fresh start WHEN the window is shown THEN none of the later features is loaded,
+    the answer pane shows its plain page, and the answer view takes its place right after."""
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox",
+        "QWEN_MATH_HOME": str(tmp_path),
+    }
+    script = f"LATER = {LATER!r}\n{PROBE}"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert lines["LOADED"].strip() == "", f"loaded before the window was shown: {lines['LOADED']}"
+    assert lines["FIRST"] == "QWidget True"  # the plain page, in a shown window
+    assert lines["AFTER"] == "AnswerView True"  # and the tray was set up after the first paint
