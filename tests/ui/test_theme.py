@@ -10,7 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter
 
-from desktop_app.ui.theme import answer_page_theme, apply_theme, theme_notifier
+from desktop_app.ui.theme import (
+    ThemeNotifier,
+    answer_page_theme,
+    apply_theme,
+    dark_palette,
+    theme_notifier,
+)
 from desktop_app.ui.window_state import restore_window_state, save_window_state
 
 
@@ -39,6 +45,24 @@ def test_dark_gives_a_dark_window(app: QApplication, qtbot: Any) -> None:
     assert apply_theme(app, "light") == "light"
     assert lightness(app) > 180
     assert theme_notifier(app) is notifier  # one per application
+
+
+def test_light_at_start_on_a_dark_desktop_is_light(
+    app: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a desktop that gives the app dark colours WHEN a new start applies the light
+    choice THEN the window is light; "system" on a light desktop leaves the style alone."""
+    hints = type(app.styleHints())
+    monkeypatch.setattr(hints, "colorScheme", lambda self: Qt.ColorScheme.Light)
+    app.setPalette(dark_palette())  # as a dark desktop theme would
+    starts = [ThemeNotifier(app), ThemeNotifier(app)]  # fresh: nothing applied, as at start-up
+    starts[0].apply("light")
+    assert lightness(app) > 180
+    style = app.style()
+    starts[1].apply("system")
+    assert app.style() is style
+    for notifier in starts:
+        notifier.deleteLater()
 
 
 @pytest.mark.parametrize(
