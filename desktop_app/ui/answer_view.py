@@ -27,6 +27,7 @@ def page_script(calls: list[PageCall]) -> str:
     return "".join(f"{name}({', '.join(json.dumps(arg) for arg in args)});" for name, args in calls)
 
 
+_SETTINGS_CALLS = ("setLabels", "setTheme")  # how the page looks, not what it shows
 FLUSH_INTERVAL_MS = 33  # ~30 repaints a second: smooth to the eye, cheap for the GUI thread
 
 
@@ -115,8 +116,8 @@ class AnswerView(QWebEngineView):
         self._timer.stop()
         self._deltas.clear()
         self._renderer.reset()
-        if not self._ready:
-            self._queued.clear()  # nothing queued before a clear can matter
+        if not self._ready:  # of what is queued, only the page's settings outlive a clear
+            self._queued = [call for call in self._queued if call[0] in _SETTINGS_CALLS]
         self._call("clear")
 
     def show_final(self, answer: str, label: str, check: str) -> None:
@@ -191,8 +192,8 @@ class AnswerView(QWebEngineView):
             return
         self._ready = True
         queued, self._queued = self._queued, []
-        if queued:
-            self.page().runJavaScript(page_script(queued), 0)
+        for call in queued:  # one script each: a call that throws does not cancel the rest
+            self.page().runJavaScript(page_script([call]), 0)
 
     def _on_flush_timer(self) -> None:
         self._timer_armed = False  # it has fired: nothing to stop

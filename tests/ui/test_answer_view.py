@@ -292,6 +292,22 @@ def test_calls_before_load_are_queued(qtbot: Any) -> None:
         qtbot.wait(20)
 
 
+def test_page_settings_queued_before_load_outlive_a_clear(qtbot: Any) -> None:
+    """GIVEN the dark theme set before the page loaded WHEN an answer replaces the (empty)
+    content before the load THEN the page still comes up dark, with the answer."""
+    widget = AnswerView()
+    widget.set_theme("dark")
+    widget.set_markdown("Early text")  # clears first, as opening a conversation does
+    try:
+        qtbot.waitUntil(lambda: widget.ready, timeout=15000)
+        wait_js(qtbot, widget, "document.getElementById('blocks').textContent.includes('Early')")
+        assert run_js(qtbot, widget, "document.documentElement.classList.contains('dark')")
+    finally:
+        widget.close()
+        widget.deleteLater()
+        qtbot.wait(20)
+
+
 @pytest.mark.parametrize(
     ("url", "served"),
     [
