@@ -67,7 +67,9 @@ class ProblemPanel(QWidget):
 
     def _on_tab_changed(self, index: int) -> None:
         if index == SKETCH_TAB:
-            self.sketch_panel.pad.setFocus()
+            pad = self.sketch_panel.pad
+            if not self.input_tabs.tabBar().hasFocus():  # arrow keys keep moving between tabs
+                pad.setFocus()  # so P, E and Ctrl+Z reach the pad at once
 
     def question(self) -> str:
         """The question as typed."""

@@ -95,3 +95,23 @@ def test_sketch_pad_is_built_when_its_tab_is_first_opened(qtbot: Any) -> None:
     assert panel.isVisible()
     assert problem.focusWidget() is panel.pad
     assert problem.pending_sketch() is None  # no ink yet
+
+
+def test_arrow_keys_move_between_the_input_tabs(qtbot: Any) -> None:
+    """GIVEN the keyboard on the tab bar WHEN Right then Left THEN Sketch, then Image again:
+    opening the Sketch tab from the keyboard leaves the keyboard on the tabs."""
+    from desktop_app.ui.problem_panel import ProblemPanel
+
+    problem = ProblemPanel()
+    qtbot.addWidget(problem)
+    problem.show()
+    problem.activateWindow()
+    qtbot.waitActive(problem)
+    tabs = problem.input_tabs.tabBar()
+    tabs.setFocus()
+    qtbot.waitUntil(tabs.hasFocus, timeout=2000)
+    QTest.keyClick(tabs, Qt.Key.Key_Right)
+    assert problem.input_tabs.currentIndex() == 1
+    assert tabs.hasFocus()
+    QTest.keyClick(tabs, Qt.Key.Key_Left)
+    assert problem.input_tabs.currentIndex() == 0
