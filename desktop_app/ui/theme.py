@@ -91,16 +91,20 @@ class ThemeNotifier(QObject):
                 self._native_style = self._app.style().name()
             self._app.setStyle("Fusion")  # native styles ignore a dark palette on some desktops
             self._app.setPalette(dark_palette())
-        elif self._native_style is not None or choice == "light":
-            # Back from dark, or light asked for on what may be a dark desktop: the desktop's
-            # style with its light colours. ("system" on a light desktop needs nothing, and
-            # touching app.style() costs ~8 ms of start-up.)
+        elif self._native_style is not None or choice == "light" or self._palette_is_dark():
+            # Back from dark, light asked for on what may be a dark desktop, or "system" with
+            # dark colours the desktop did not call dark (no colour scheme reported): the
+            # desktop's style with its light colours, matching the light answer page.
+            # ("system" on a light desktop needs nothing; app.style() costs ~8 ms at start.)
             if self._native_style is not None:
                 self._app.setStyle(self._native_style)
             self._app.setPalette(self._app.style().standardPalette())
         if theme != self.applied:
             self.applied = theme
             self.page_theme_changed.emit(theme)
+
+    def _palette_is_dark(self) -> bool:
+        return self._app.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
     def _on_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
         if self.choice == "system":

@@ -61,6 +61,14 @@ def test_light_at_start_on_a_dark_desktop_is_light(
     style = app.style()
     starts[1].apply("system")
     assert app.style() is style
+    # dark colours from a desktop that reports no colour scheme: the page will be light, so
+    # the window is made light too
+    monkeypatch.setattr(hints, "colorScheme", lambda self: Qt.ColorScheme.Unknown)
+    app.setPalette(dark_palette())
+    starts.append(ThemeNotifier(app))
+    starts[2].apply("system")
+    assert answer_page_theme("system") == "light"
+    assert lightness(app) > 180
     for notifier in starts:
         notifier.deleteLater()
 
