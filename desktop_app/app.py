@@ -37,8 +37,17 @@ def run_gui(initial_command: str | None = None) -> int:
     prepare_environment()
     # Start-up only makes objects that live as long as the app (modules, classes, widgets):
     # the cyclic collector would scan them ~60 times for nothing (~8 ms). It resumes after
-    # the first paint, with them frozen out of its way (resume_collection).
+    # the first paint, with them frozen out of its way (resume_collection), and in any case
+    # when this returns or raises.
     gc.disable()
+    try:
+        return _run_gui(initial_command)
+    finally:
+        gc.enable()
+
+
+def _run_gui(initial_command: str | None) -> int:
+    """run_gui's body, run with the collector paused."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -67,7 +76,6 @@ def run_gui(initial_command: str | None = None) -> int:
     apply_theme(app, settings.ui.theme)
     server = InstanceServer()
     if not server.listen():  # another instance won the start-up race: hand over to it
-        gc.enable()
         return 0 if hand_over(initial_command or "show") else 1
     store = open_history(settings.history.retention_days)
     window = create_main_window(settings, store)
@@ -99,7 +107,6 @@ def run_gui(initial_command: str | None = None) -> int:
     if initial_command == "snip":
         QTimer.singleShot(0, window.snip)
     code = app.exec()
-    gc.enable()  # in case the loop ended before the first paint
     server.close()
     if store is not None:
         store.close()
