@@ -10,6 +10,7 @@ from PySide6.QtGui import QCloseEvent, QContextMenuEvent
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
+from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.web_scheme import ANSWER_URL
 
 if TYPE_CHECKING:
@@ -56,11 +57,7 @@ class AnswerView(QWebEngineView):
             "copy": self.tr("Copy"),
         }
         self._call("setLabels", labels)  # queued until the page has loaded
-        # Starting the web engine takes ~0.15 s: do it once the window is on screen.
-        self._loader = QTimer(self)
-        self._loader.setSingleShot(True)
-        self._loader.timeout.connect(self._load_page)
-        self._loader.start(0)
+        after_first_paint(self, self._load_page)  # starting the web engine takes ~0.15 s
 
     def _load_page(self) -> None:
         # the page, its profile and scheme handler: imported here, after the first paint
