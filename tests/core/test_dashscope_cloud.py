@@ -547,6 +547,7 @@ def test_stop_is_enforced_even_when_the_service_ignores_it(
 
     assert "".join(cut_at_stop(iter(["ab`", "``out", "put\nx"]), ["```output"])) == "ab"
     assert "".join(cut_at_stop(iter(["ab`", "`x"]), ["```output"])) == "ab``x"
+    assert "".join(cut_at_stop(iter(["ab", "c"]), [""])) == "abc"  # an empty stop cuts nothing
     server.script_text(chunks=["x ```", "outp", "ut\n9"], endpoint="text")
     got = list(rec.backend().solve(solver_messages("", "q"), threading.Event(), stop=["```out"]))
     assert "".join(got) == "x "

@@ -18,8 +18,8 @@ pytest.importorskip("transformers", reason="the local backend's tests need the '
 
 from desktop_app.core.backends import local_transformers as lt
 from desktop_app.core.backends.local import _loading
-from desktop_app.core.backends.local._streaming import StopTrimmer
 from desktop_app.core.backends.local_transformers import LocalTransformersBackend
+from desktop_app.core.backends.stop_strings import StopScanner
 from desktop_app.core.errors import BackendError, Cancelled, ConfigError
 from tests.fakes.tiny_models import (
     IM_END_ID,
@@ -298,7 +298,7 @@ def test_real_generate_honours_a_stop_string(solver: LocalTransformersBackend) -
 
 def test_stop_trimmer_holds_back_only_possible_matches() -> None:
     """GIVEN pieces WHEN fed THEN only text that cannot start a stop string is released."""
-    trimmer = StopTrimmer(["```output", "STOP"])
+    trimmer = StopScanner(["```output", "STOP"])
     assert trimmer.feed("abc`") == "abc"
     assert trimmer.feed("`x") == "``x"
     assert trimmer.feed("ST") == ""

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from desktop_app.core.backends.base import ChatMessage, RetryNotice
 from desktop_app.core.backends.retry import RetryLater, RetryPolicy, parse_retry_after
+from desktop_app.core.backends.stop_strings import StopScanner
 from desktop_app.core.errors import (
     AppError,
     BackendError,
@@ -151,21 +152,21 @@ class OpenAICompatibleBackend:
             )
             watcher.start()
             # Servers that ignore `stop` must still never show the stop string.
-            scanner = _StopScanner(stop)
+            scanner = StopScanner(stop)
             for chunk in stream:
                 if cancel.is_set():
                     raise Cancelled()
                 piece = chunk.choices[0].delta.content if chunk.choices else None
-                text, hit = scanner.feed(piece or "")
+                text = scanner.feed(piece or "")
                 if text:
                     started = True
                     yield text
-                if hit:
+                if scanner.stopped:
                     return
             if cancel.is_set():  # the cut socket may end the stream without an error
                 raise Cancelled()
-            if scanner.pending:
-                yield scanner.pending
+            if tail := scanner.finish():
+                yield tail
         except openai.APIStatusError as exc:
             if cancel.is_set():
                 raise Cancelled() from None
@@ -284,27 +285,6 @@ def _make_client(base_url: str, key: str, headers: Mapping[str, str], timeout: f
     return openai.OpenAI(
         base_url=base_url, api_key=key, max_retries=0, timeout=timeout, default_headers=headers
     )
-
-
-class _StopScanner:
-    """Holds back text that may be the start of a stop string; reports when one appears."""
-
-    def __init__(self, stop: Sequence[str]) -> None:
-        self.stop = [s for s in stop if s]
-        self.pending = ""
-
-    def feed(self, piece: str) -> tuple[str, bool]:
-        """The text safe to show now, and whether a stop string was reached."""
-        text = self.pending + piece
-        hits = [i for i in (text.find(s) for s in self.stop) if i >= 0]
-        if hits:
-            self.pending = ""
-            return text[: min(hits)], True
-        keep = max(
-            (n for s in self.stop for n in range(len(s), 0, -1) if text.endswith(s[:n])), default=0
-        )
-        self.pending = text[len(text) - keep :] if keep else ""
-        return text[: len(text) - keep], False
 
 
 def _cut_on_cancel(cancel: threading.Event, done: threading.Event, response: Any) -> None:

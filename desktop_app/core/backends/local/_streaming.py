@@ -10,41 +10,11 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from desktop_app.core.backends.local._loading import import_lib, short
+from desktop_app.core.backends.stop_strings import StopScanner
 from desktop_app.core.errors import BackendError, Cancelled
 
 POLL_S = 0.05  # the streamer's queue timeout: how often the reader checks cancel and liveness
 JOIN_S = 5.0  # how long to wait for generate to notice a stop before giving the thread up
-
-
-class StopTrimmer:
-    """Cuts streamed text before the first stop string, holding back a possible partial match."""
-
-    def __init__(self, stops: Sequence[str]) -> None:
-        self._stops = [s for s in stops if s]
-        self._held = ""
-        self.stopped = False
-
-    def feed(self, text: str) -> str:
-        """The part of `text` that is certainly before any stop string."""
-        if self.stopped:
-            return ""
-        buffer = self._held + text
-        hits = [i for i in (buffer.find(s) for s in self._stops) if i >= 0]
-        if hits:
-            self.stopped = True
-            self._held = ""
-            return buffer[: min(hits)]
-        keep = max(
-            (n for s in self._stops for n in range(1, len(s)) if buffer.endswith(s[:n])),
-            default=0,
-        )
-        self._held = buffer[len(buffer) - keep :]
-        return buffer[: len(buffer) - keep]
-
-    def finish(self) -> str:
-        """What was held back, once the text ended without a stop string."""
-        held, self._held = self._held, ""
-        return "" if self.stopped else held
 
 
 class LockTicket:
@@ -117,7 +87,7 @@ def stream_generation(
             ticket.release()
 
     thread = threading.Thread(target=run, name="local-generate", daemon=True)
-    trimmer = StopTrimmer(stop)
+    scanner = StopScanner(stop)
     last_text = time.monotonic()
     ticket.handed_to_thread = True
     thread.start()
@@ -137,16 +107,16 @@ def stream_generation(
                     ) from None
                 continue
             last_text = time.monotonic()
-            safe = trimmer.feed(text)
+            safe = scanner.feed(text)
             if safe:
                 yield safe
-            if trimmer.stopped:
+            if scanner.stopped:
                 break
         if cancel.is_set():
             raise Cancelled()
         if failures:
             raise _generation_error(failures[0]) from failures[0]
-        tail = trimmer.finish()
+        tail = scanner.finish()
         if tail:
             yield tail
     finally:
