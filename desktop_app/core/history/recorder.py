@@ -7,6 +7,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 
+from desktop_app.core.errors import Cancelled
 from desktop_app.core.events import (
     AnswerDelta,
     Event,
@@ -24,7 +25,6 @@ log = logging.getLogger(__name__)
 
 # How much streamed text a crash can cost at most, against one small commit per interval.
 FLUSH_INTERVAL_S = 0.5
-EXIT_CANCELLED = 130
 _MODEL_FIELD = {"read": "reader_model", "solve": "solver_model"}
 
 
@@ -83,6 +83,7 @@ class _Recording:
         self._models: dict[str, str] = {}
         self._final: FinalAnswer | None = None
         self._dirty = False
+        self._transcript_dirty = False  # the transcript stops changing once solving starts
         self._last_flush = clock()
         self._done = False
         self._broken = False
@@ -102,7 +103,7 @@ class _Recording:
                 self.start(event.png, "")
             return event
         if isinstance(event, Failed):
-            if event.exit_code == EXIT_CANCELLED:
+            if event.exit_code == Cancelled.exit_code:
                 self.finish("cancelled", None)
             else:
                 self.finish("failed", event.message)
@@ -114,7 +115,7 @@ class _Recording:
             self._dirty = True
         elif isinstance(event, TranscriptDelta):
             self._transcript.append(event.delta)
-            self._dirty = True
+            self._dirty = self._transcript_dirty = True
         elif isinstance(event, AnswerDelta):
             self._answer.append(event.delta)
             self._dirty = True
@@ -166,8 +167,9 @@ class _Recording:
         self._last_flush = self._clock()
         if not self._dirty or self._turn_id is None or self.conversation_id is None:
             return
-        if self._transcript:
+        if self._transcript_dirty:
             self._store.set_transcript(self.conversation_id, "".join(self._transcript))
+            self._transcript_dirty = False
         self._store.update_turn(
             self._turn_id,
             answer="".join(self._answer),

@@ -128,6 +128,30 @@ def test_transcript_is_saved_while_reading(store: HistoryStore, clock: FakeClock
     stream.close()
 
 
+def test_transcript_is_written_only_while_it_changes(
+    store: HistoryStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a read then a long solve WHEN saved on the cadence THEN the transcript is written
+    once, not again with every save of the answer."""
+    writes: list[str] = []
+    set_transcript = store.set_transcript
+    monkeypatch.setattr(
+        store, "set_transcript", lambda cid, text: (writes.append(text), set_transcript(cid, text))
+    )
+
+    def events() -> Iterator[Event]:
+        yield from image_run([], Finished())[:-1]
+        for n in range(8):
+            clock.advance(0.5)
+            yield AnswerDelta(str(n))
+        yield Finished()
+
+    list(record(events(), store, reads_image=True, clock=clock, flush_interval=0.5))
+    assert writes == ["Solve $x^2 = 4$."]
+    (conversation,) = store.list()
+    assert store.get(conversation.id).turns[0].answer == "01234567"
+
+
 def test_consumer_stopping_early_saves_as_cancelled(store: HistoryStore) -> None:
     """GIVEN the consumer stops mid-answer WHEN the generator closes THEN cancelled, text kept."""
     stream = record(iter(image_run(["abc", "def", "ghi"], Finished())), store, reads_image=True)
