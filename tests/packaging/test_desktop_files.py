@@ -31,7 +31,11 @@ def test_desktop_entry_validates() -> None:
     """GIVEN the .desktop file WHEN desktop-file-validate checks it THEN it reports no error."""
     tool = _validator("desktop-file-validate")
     result = subprocess.run(
-        [tool, str(LINUX / f"{APP_ID}.desktop")], capture_output=True, text=True, check=False
+        [tool, str(LINUX / f"{APP_ID}.desktop")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "error:" not in result.stdout
@@ -56,6 +60,7 @@ def test_metainfo_validates() -> None:
         [tool, "validate", "--no-net", str(LINUX / f"{APP_ID}.metainfo.xml")],
         capture_output=True,
         text=True,
+        timeout=120,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr

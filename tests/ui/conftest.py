@@ -1,18 +1,25 @@
-"""GUI fixtures: the main window wired to a fake DashScope, and page-script helpers."""
+"""GUI fixtures: the main window wired to a fake DashScope, the settings dialog with a fake
+keyring, and page-script helpers."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from desktop_app.core.settings import Settings
 from tests.e2e.conftest import TEST_KEY
 from tests.fakes.dashscope_server import FakeDashScope
+
+if TYPE_CHECKING:
+    from desktop_app.ui.settings_dialog import SettingsDialog
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -124,3 +131,57 @@ def window(
     qtbot.wait(50)
     leftover = [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
     assert not [t for t in leftover if t.name == "pipeline"], leftover
+
+
+class KeyStore:
+    """Stands in for the keyring."""
+
+    def __init__(self, key: str | None = None) -> None:
+        self.key, self.stored = key, []
+
+    def get(self) -> str | None:
+        return self.key
+
+    def store(self, key: str) -> None:
+        self.stored.append(key)
+        self.key = key
+
+
+@pytest.fixture
+def keys() -> KeyStore:
+    return KeyStore()
+
+
+@pytest.fixture
+def make_dialog(
+    qtbot: Any, keys: KeyStore, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Callable[..., SettingsDialog]]:
+    """A dialog factory with a fake keyring and GPU; no check thread may outlive a test."""
+    monkeypatch.setenv("QWEN_MATH_HOME", str(tmp_path / "home"))
+    from desktop_app.ui.settings_dialog import SettingsDialog
+
+    made: list[SettingsDialog] = []
+
+    def make(settings: Settings | None = None, **overrides: Any) -> SettingsDialog:
+        options: dict[str, Any] = {
+            "get_key": keys.get,
+            "store_key": keys.store,
+            "detect_vram": lambda: 24.0,
+            "confirm_tir": lambda parent: True,
+        }
+        options.update(overrides)
+        dialog = SettingsDialog(settings or Settings(), **options)
+        made.append(dialog)
+        return dialog
+
+    yield make
+    for dialog in made:
+        dialog.shutdown()
+        if shiboken6.isValid(dialog):
+            dialog.close()  # deletes it (WA_DeleteOnClose), here on the GUI thread
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not any(shiboken6.isValid(d) for d in made)
+    made.clear()
+    gc.collect()  # never leave Qt objects for a worker thread's garbage collection
+    left = [t for t in threading.enumerate() if t.name == "settings-check" and t.is_alive()]
+    assert not left, left

@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices, QImage
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWebEngineCore import QWebEnginePage
 
 from desktop_app.ui.answer_server import AnswerSchemeHandler
 from desktop_app.ui.answer_view import AnswerView
 from desktop_app.ui.web_scheme import ANSWER_URL
 from tests.ui.conftest import ARTIFACTS, run_js, wait_js
+from tests.ui.helpers import has_ink
 
 ALL_DELIMITERS = (
     "# Solution\n\n"
@@ -27,15 +28,6 @@ ALL_DELIMITERS = (
     "Code stays code: `$x$` and\n\n```python\nprint('$y$')\n```\n\n"
     "So the answer is $\\boxed{2}$.\n"
 )
-
-
-def has_ink(image: QImage) -> bool:
-    """Whether a screenshot shows anything dark (text or math), sampling a grid."""
-    return any(
-        image.pixelColor(x, y).lightness() < 100
-        for x in range(0, image.width(), 3)
-        for y in range(0, image.height(), 3)
-    )
 
 
 def stream(qtbot: Any, view: AnswerView, text: str, size: int = 3) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from tests.fakes.dashscope_server import FakeDashScope
 from tests.ui.conftest import ARTIFACTS, KeyPrompt, run_js, wait_js
+from tests.ui.helpers import drop_file, problem_file
 
 TRANSCRIPT = "Solve $x^2 - 5x + 6 = 0$."
 ANSWER = (
@@ -19,29 +19,6 @@ ANSWER = (
     "$$x^2 - 5x + 6 = (x-2)(x-3) = 0$$\n\n"
     "so \\(x = 2\\) or \\(x = 3\\). The roots are $\\boxed{2, 3}$.\n"
 )
-
-
-def problem_file(tmp_path: Path) -> Path:
-    image = Image.new("RGB", (320, 80), "white")
-    ImageDraw.Draw(image).text((10, 30), "x^2 - 5x + 6 = 0", fill="black")
-    path = tmp_path / "quadratic.png"
-    image.save(path)
-    return path
-
-
-def drop_file(widget: Any, path: Path) -> bool:
-    """Drag a file over `widget` and drop it, as a file manager would; True if accepted."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
-    pos = QPointF(20, 20)
-    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime, buttons, mods)
-    QApplication.sendEvent(widget, enter)
-    if not enter.isAccepted():
-        return False
-    drop = QDropEvent(pos, Qt.DropAction.CopyAction, mime, buttons, mods)
-    QApplication.sendEvent(widget, drop)
-    return drop.isAccepted()
 
 
 def answer_text(qtbot: Any, window: Any) -> str:

@@ -59,7 +59,7 @@ def test_corrected_transcript_is_solved_without_reading_again(
     qtbot: Any, window: Any, dashscope: FakeDashScope, tmp_path: Any
 ) -> None:
     """GIVEN a misread transcript WHEN corrected and re-solved THEN the reader is not called."""
-    from tests.ui.test_main_window import drop_file, problem_file
+    from tests.ui.helpers import drop_file, problem_file
 
     dashscope.script_text("Solve $x + 1 = 8$.", endpoint="multimodal")
     dashscope.script_text("$\\boxed{7}$", endpoint="text")

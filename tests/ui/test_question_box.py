@@ -10,22 +10,15 @@ from PySide6.QtCore import Qt
 
 from desktop_app.ui.question_box import QuestionBox
 from tests.ui.conftest import ARTIFACTS, wait_js
-from tests.ui.test_answer_view import has_ink
+from tests.ui.helpers import has_ink, shown_web_widget
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
 def box(qtbot: Any) -> Iterator[QuestionBox]:
-    widget = QuestionBox()  # closed and deleted below, before the web profile goes
-    widget.resize(420, 260)
-    widget.show()
-    qtbot.waitExposed(widget)
-    yield widget
-    widget.close()
-    assert not widget._timer.isActive()
-    widget.deleteLater()
-    qtbot.wait(20)  # the web page goes before its profile: no warning at exit
+    with shown_web_widget(qtbot, QuestionBox(), 420, 260) as widget:
+        yield widget
 
 
 def test_enter_submits_the_text(qtbot: Any, box: QuestionBox) -> None:

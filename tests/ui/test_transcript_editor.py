@@ -10,22 +10,15 @@ from PySide6.QtCore import Qt
 
 from desktop_app.ui.transcript_editor import TranscriptEditor
 from tests.ui.conftest import ARTIFACTS, wait_js
-from tests.ui.test_answer_view import has_ink
+from tests.ui.helpers import has_ink, shown_web_widget
 
 STREAM = ["Solve ", "$x^2 - 5x ", "+ 6 = 0$", " for $x$."]
 
 
 @pytest.fixture
 def editor(qtbot: Any) -> Iterator[TranscriptEditor]:
-    widget = TranscriptEditor()  # closed and deleted below, before the web profile goes
-    widget.resize(640, 240)
-    widget.show()
-    qtbot.waitExposed(widget)
-    yield widget
-    widget.close()
-    assert not widget._timer.isActive()
-    widget.deleteLater()
-    qtbot.wait(20)
+    with shown_web_widget(qtbot, TranscriptEditor(), 640, 240) as widget:
+        yield widget
 
 
 def stream(editor: TranscriptEditor) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.fakes.dashscope_server import FakeDashScope
 from tests.ui.conftest import run_js, wait_js
-from tests.ui.test_main_window import drop_file, problem_file
+from tests.ui.helpers import drop_file, problem_file
 
 TRANSCRIPT = "Solve $x + 1 = 3$."
 
