@@ -27,6 +27,10 @@ class ConfigError(AppError):
     exit_code = 4
 
 
+class MissingKeyError(ConfigError):
+    """No API key for the cloud service: an interactive caller can ask for one and retry."""
+
+
 class BackendError(AppError):
     """The backend or the network failed."""
 
@@ -46,9 +50,6 @@ class StreamInterrupted(BackendError):
     """The connection dropped after part of the answer arrived; the caller keeps that part."""
 
     def __init__(
-        self,
-        message: str = (
-            "The connection to DashScope dropped mid-answer; the partial answer was kept."
-        ),
+        self, message: str = "The connection dropped mid-answer; the partial answer was kept."
     ) -> None:
         super().__init__(message)

@@ -94,6 +94,7 @@ class Failed:
     message: str
     exit_code: int
     stage: Stage | None = None
+    needs_key: bool = False  # an API key was missing: a GUI can ask for one and run again
 
 
 Event = (

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from desktop_app.core import prompts
 from desktop_app.core.conversation import followup_messages
-from desktop_app.core.errors import AppError, Cancelled, UsageError
+from desktop_app.core.errors import AppError, Cancelled, MissingKeyError, UsageError
 from desktop_app.core.events import (
     AnswerDelta,
     Event,
@@ -81,7 +81,7 @@ def run_pipeline(
             yield FinalAnswer(final, check)
         yield Finished()
     except AppError as exc:
-        yield Failed(str(exc), exc.exit_code, stage)
+        yield Failed(str(exc), exc.exit_code, stage, needs_key=isinstance(exc, MissingKeyError))
 
 
 def _check(cancel: threading.Event) -> None:

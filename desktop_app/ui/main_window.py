@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.secrets import MISSING_KEY
+from desktop_app.core.errors import Cancelled
 from desktop_app.core.settings import Settings
 from desktop_app.ui.answer_pane import AnswerPane
 from desktop_app.ui.deferred import after_first_paint
@@ -51,7 +51,6 @@ KeyPrompt = Callable[[QWidget], bool]  # asks for a key and stores it; False whe
 IMAGE_FILTER = QT_TRANSLATE_NOOP(
     "MainWindow", "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff);;All files (*)"
 )
-EXIT_STOPPED = 130
 
 
 def new_request(**fields: Any) -> SolveRequest:
@@ -105,16 +104,14 @@ class MainWindow(QMainWindow):
         self._last_start: tuple[SolveRequest, str | None, str] | None = None
         self._conversation_id: str | None = None
         self._worker: PipelineWorker | None = None
-        self._request: SolveRequest | None = None
         self._image: bytes | None = None
-        self._retry_after_key: SolveRequest | None = None
+        self._retry_after_key = False  # run the last request again once its thread has ended
         self.setWindowTitle("Qwen Math")
         self.resize(1280, 800)
         self._build()
         self.snip_flow = SnipFlow(self)
         self.snip_flow.snipped.connect(lambda png: self.load_image(png, "snip"))
         self.snip_flow.failed.connect(self._set_status)
-        self._was_visible = False
 
     # -- construction -------------------------------------------------------------------
 
@@ -259,7 +256,6 @@ class MainWindow(QMainWindow):
         if request.mode == "tir" and not self._tir_allowed():
             self.mode_box.setCurrentIndex(0)
             request = replace(request, mode="cot")
-        self._request = request
         self._last_start = (request, conversation_id, shown)
         self.answer_pane.show_welcome(False)
         self._answer_parts, self._final_answer = [], None
@@ -461,15 +457,14 @@ class MainWindow(QMainWindow):
     def _on_failed(self, event: Failed) -> None:
         self.transcript_editor.set_streaming(False)
         self.answer_view.finish()
-        if event.exit_code == EXIT_STOPPED:
+        if event.exit_code == Cancelled.exit_code:
             self._set_status(self.tr("Stopped."))
             self.answer_view.show_notice(self.tr("Stopped. The partial answer is kept."), "info")
             return
         self._set_status(event.message)
-        wants_key = event.message == MISSING_KEY and self._request is not None
-        if wants_key and self._ask_api_key(self):
-            # rerun once this run's thread has ended, so the two never race
-            self._retry_after_key = self._request
+        if event.needs_key and self._ask_api_key(self):
+            # run it again (same conversation) once this run's thread has ended: never two
+            self._retry_after_key = True
             return
         self.answer_view.show_notice(event.message, "error")
 
@@ -484,10 +479,9 @@ class MainWindow(QMainWindow):
                 self.history_sidebar.refresh()  # stopped and failed turns are saved too
                 if self._conversation_id is not None:
                     self.history_sidebar.select(self._conversation_id)
-            retry = self._retry_after_key
-            if retry is not None:
-                self._retry_after_key = None
-                self.start(retry)
+            if self._retry_after_key:
+                self._retry_after_key = False
+                self.regenerate()
         worker.deleteLater()
 
     def _set_status(self, text: str) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import pytest
 from PIL import Image
 
 from desktop_app.core import prompts
 from desktop_app.core.backends.base import ChatMessage
-from desktop_app.core.errors import BackendError, ConfigError
+from desktop_app.core.errors import BackendError, ConfigError, MissingKeyError
 from desktop_app.core.events import (
     AnswerDelta,
     CodeBlock,
@@ -125,17 +125,21 @@ def test_backend_failure_mid_answer_keeps_the_partial_deltas() -> None:
 
 
 def test_missing_key_surfaces_as_configuration_failure() -> None:
-    """GIVEN a backend factory that cannot find a key THEN Failed carries exit code 4."""
+    """GIVEN a backend factory that cannot find a key THEN Failed carries exit code 4 and says
+    a key would help; other configuration failures do not."""
 
     def no_key() -> ScriptedBackend:
-        raise ConfigError("No key.")
+        raise MissingKeyError("No key.")
 
-    events = list(
-        run_pipeline(
-            SolveRequest(question="q"), Backends(no_key, no_key, "r", "s"), threading.Event()
-        )
-    )
-    assert events == [Failed("No key.", 4, "solve")]
+    def bad_model() -> ScriptedBackend:
+        raise ConfigError("No such model.")
+
+    def first_event(factory: Callable[[], ScriptedBackend]) -> Event:
+        backends = Backends(factory, factory, "r", "s")
+        return next(run_pipeline(SolveRequest(question="q"), backends, threading.Event()))
+
+    assert first_event(no_key) == Failed("No key.", 4, "solve", needs_key=True)
+    assert first_event(bad_model) == Failed("No such model.", 4, "solve", needs_key=False)
 
 
 def test_cancel_stops_with_exit_code_130() -> None:

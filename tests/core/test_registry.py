@@ -13,7 +13,7 @@ import pytest
 from desktop_app.core.backends import registry
 from desktop_app.core.backends.dashscope_cloud import DashScopeBackend
 from desktop_app.core.backends.openai_compatible import OpenAICompatibleBackend
-from desktop_app.core.errors import ConfigError
+from desktop_app.core.errors import ConfigError, MissingKeyError
 from desktop_app.core.settings import ServerProfile, Settings
 from tests.fakes.openai_server import FakeOpenAI
 
@@ -52,7 +52,7 @@ def test_defaults_are_cloud_and_a_missing_key_keeps_the_gui_sentence() -> None:
         "qwen-vl-max-latest",
         "qwen2.5-math-72b-instruct",
     )
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(MissingKeyError) as info:  # a ConfigError the window can act on
         backends.solver()
     assert str(info.value) == registry.MISSING_KEY
     cloud = registry.build_backends(Settings(), api_key=lambda: "k")

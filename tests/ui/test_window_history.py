@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.fakes.dashscope_server import FakeDashScope
-from tests.ui.conftest import run_js, wait_js
+from tests.ui.conftest import KeyPrompt, run_js, wait_js
 from tests.ui.helpers import drop_file, problem_file
 
 TRANSCRIPT = "Solve $x + 1 = 3$."
@@ -66,3 +66,43 @@ def test_clicking_an_entry_reopens_the_conversation(qtbot: Any, window: Any, sto
     qtbot.waitUntil(lambda: "Divide by two" in shown_text(qtbot, window), timeout=10000)
     count = run_js(qtbot, window.answer_view, "document.querySelectorAll('mjx-container').length")
     assert count >= 1
+
+
+def test_a_follow_up_that_needed_a_key_stays_in_its_conversation(
+    qtbot: Any,
+    window: Any,
+    dashscope: FakeDashScope,
+    store: Any,
+    key_prompt: KeyPrompt,
+    monkeypatch: Any,
+) -> None:
+    """GIVEN a solved problem and then no key WHEN a follow-up is asked THEN the app asks for a
+    key and runs the follow-up again as a turn of the same conversation, with its memory."""
+    dashscope.script_text("$x = 2$, so $\\boxed{2}$", endpoint="text")
+    dashscope.script_text("Check: $2 + 1 = 3$. $\\boxed{2}$", endpoint="text")
+    window.question_edit.setPlainText(TRANSCRIPT)
+    window.solve_action.trigger()
+    qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 2", timeout=15000)
+    qtbot.waitUntil(lambda: store.count() == 1, timeout=5000)
+    monkeypatch.delenv("DASHSCOPE_API_KEY")
+    window.question_edit.setPlainText("Can you check it?")
+    window.solve_action.trigger()
+    qtbot.waitUntil(lambda: len(dashscope.requests) == 2, timeout=15000)
+    qtbot.waitUntil(lambda: not window.stop_action.isEnabled(), timeout=10000)
+    assert key_prompt.calls == 1
+    assert [m["role"] for m in dashscope.requests[-1].messages] == [
+        "system",
+        "user",
+        "assistant",
+        "user",
+    ]
+    assert store.count() == 1  # not a new conversation
+    (conversation,) = store.list()
+    turns = store.get(conversation.id).turns
+    assert [(t.question, t.status) for t in turns] == [
+        (TRANSCRIPT, "complete"),
+        ("Can you check it?", "failed"),  # the try without a key is kept, as failures are
+        ("Can you check it?", "complete"),
+    ]
+    assert "Check:" in shown_text(qtbot, window)
+    assert "so" in shown_text(qtbot, window)  # the earlier turn stays above the new answer

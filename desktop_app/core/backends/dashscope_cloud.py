@@ -20,6 +20,7 @@ from desktop_app.core.errors import (
     BackendError,
     Cancelled,
     ConfigError,
+    MissingKeyError,
     StreamInterrupted,
 )
 from desktop_app.core.secrets import MISSING_KEY
@@ -106,7 +107,7 @@ class DashScopeBackend:
     ) -> Generator[str, None, None]:
         """Run a call, retrying throttling, server and network failures before the first token."""
         if not self._api_key:
-            raise ConfigError(MISSING_KEY)
+            raise MissingKeyError(MISSING_KEY)
         yield from self._retry.stream(
             lambda: self._attempt(kind, model, messages, cancel, **params), cancel
         )
@@ -161,7 +162,9 @@ class DashScopeBackend:
             if cancel.is_set():
                 raise Cancelled() from None
             if started:
-                raise StreamInterrupted() from exc
+                raise StreamInterrupted(
+                    "The connection to DashScope dropped mid-answer; the partial answer was kept."
+                ) from exc
             host = urlsplit(self.base_url).netloc
             final = BackendError(
                 f"Could not reach DashScope at {host}; check the network connection and retry."

@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app.core.backends.base import RetryNotice
-from desktop_app.core.errors import ConfigError, UsageError
+from desktop_app.core.errors import ConfigError, MissingKeyError, UsageError
 from desktop_app.core.secrets import KEYRING_SERVICE, MISSING_KEY, get_api_key
 from desktop_app.core.settings import ServerProfile, Settings
 from desktop_app.core.solve_request import Backends
@@ -67,7 +67,7 @@ def build_backends(
 
         key = api_key()
         if not key:
-            raise ConfigError(MISSING_KEY)
+            raise MissingKeyError(MISSING_KEY)
         return DashScopeBackend(
             api_key=key,
             region=settings.cloud.region,
