@@ -1,7 +1,7 @@
 """The Local models page's Download button: fetch a hub model off the GUI thread, with progress.
 
 Each look-up or download runs on a daemon thread that owns a relay QObject (the pattern of
-main_window's _KeyCheck): the thread never touches a widget, and a closed dialog is never
+setup_flow's _KeyCheck): the thread never touches a widget, and a closed dialog is never
 signalled, because Qt drops the connections to a deleted receiver. The fetcher cancels and joins
 its threads when the dialog finishes and, at the latest, when the fetcher itself is deleted.
 """
@@ -15,22 +15,21 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from desktop_app.core.errors import AppError, Cancelled
-from desktop_app.core.local_models import ModelInfo, is_hub_id, validate_model_folder
-from desktop_app.ui.workers import CancellableThread
+from desktop_app.core.local_models import ModelInfo, Stage, is_hub_id, validate_model_folder
+from desktop_app.ui.workers import CancellableThread, ThreadControls, failure_sentence
 
 translate = QCoreApplication.translate  # pyside6-lupdate extracts calls to `translate`
 log = logging.getLogger(__name__)
 
-Stage = Literal["reader", "solver"]
 Downloader = Callable[..., Path]  # download_model(repo_id, *, progress=..., cancel=...)
 CacheLookup = Callable[[str], Path | None]  # cached_snapshot(repo_id)
-_GIB = 1024**3
+GIB = 1024**3
 _MIB = 1024**2
 _JOIN_S = 3.0
 _REPORT_EVERY_S = 0.1  # progress reports are throttled to keep the GUI's event queue short
@@ -42,14 +41,12 @@ def describe_model(info: ModelInfo) -> str:
     text = translate(
         "SettingsDialog", "{kind}: {disk:.1f} GB on disk, about {vram:.1f} GB of GPU memory."
     )
-    return text.format(
-        kind=info.model_type, disk=info.disk_bytes / _GIB, vram=info.vram_bytes / _GIB
-    )
+    return text.format(kind=info.model_type, disk=info.disk_bytes / GIB, vram=info.vram_bytes / GIB)
 
 
 def _size(n: int) -> str:
-    if n >= _GIB:
-        return translate("SettingsDialog", "{size:.1f} GB").format(size=n / _GIB)
+    if n >= GIB:
+        return translate("SettingsDialog", "{size:.1f} GB").format(size=n / GIB)
     return translate("SettingsDialog", "{size:.0f} MB").format(size=n / _MIB)
 
 
@@ -60,7 +57,7 @@ class _Relay(QObject):
     finished = Signal(object)
 
 
-class Job:
+class Job(ThreadControls):
     """Runs fn(progress, cancel) on a daemon thread; the outcome lands in its fields."""
 
     def __init__(self, fn: Callable[[Callable[[int, int], None], threading.Event], Any]) -> None:
@@ -71,20 +68,9 @@ class Job:
         self.done_bytes = self.total_bytes = 0
         self._fn = fn
         self._last_report = 0.0
+        # The dialog's threads share one name: tests check none outlives the dialog by it.
         self._task = CancellableThread(self._run, "settings-check")
         self.cancel_event = self._task.cancel_event
-
-    def start(self) -> None:
-        """Begin."""
-        self._task.start()
-
-    def cancel(self) -> None:
-        """Ask the work to stop (download_model checks between chunks)."""
-        self._task.cancel()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Join the thread; True when it has ended."""
-        return self._task.wait(timeout)
 
     def _progress(self, done: int, total: int) -> None:
         self.done_bytes, self.total_bytes = int(done), int(total)
@@ -98,11 +84,13 @@ class Job:
             self.result = self._fn(self._progress, cancel)
         except Cancelled:
             self.cancelled = True
-        except AppError as exc:
-            self.error = str(exc)
-        except Exception:  # a bug must end the download visibly, never hang the page
-            log.exception("model download crashed")
-            self.error = translate("SettingsDialog", "The download failed; see the log.")
+        except Exception as exc:  # even a bug must end the download visibly, never hang the page
+            self.error = failure_sentence(
+                exc,
+                log,
+                "model download crashed",
+                translate("SettingsDialog", "The download failed; see the log."),
+            )
         if self.cancel_event.is_set() and self.error is None:
             self.cancelled = True
         self._emit(self.relay.finished)
@@ -112,12 +100,12 @@ class Job:
             signal.emit(self)
 
 
-def _stop(jobs: set[Job], *_args: object) -> None:
+def _stop(jobs: set[Job], *_signal_args: object, timeout: float = _JOIN_S) -> None:
     """Cancel and join `jobs` (a plain function: it may run while their fetcher is deleted)."""
     for job in list(jobs):
         job.cancel()
     for job in list(jobs):
-        job.wait(_JOIN_S)
+        job.wait(timeout)
 
 
 class ModelFetcher(QObject):
@@ -165,11 +153,6 @@ class ModelFetcher(QObject):
         row.addWidget(self.bar, 1)
         row.addWidget(self.cancel_button)
         self.progress_row.hide()
-
-    @property
-    def downloading(self) -> bool:
-        """Whether a download is running."""
-        return self._fetch is not None
 
     def check(self, name: str) -> None:
         """The field now holds `name`: look a hub id up in the cache (off the GUI thread)."""
@@ -230,10 +213,7 @@ class ModelFetcher(QObject):
 
     def shutdown(self, timeout: float = _JOIN_S) -> None:
         """Cancel and join every look-up and download."""
-        for job in list(self._jobs):
-            job.cancel()
-        for job in list(self._jobs):
-            job.wait(timeout)
+        _stop(self._jobs, timeout=timeout)
 
     def _start(
         self,

@@ -29,11 +29,13 @@ from desktop_app.core.errors import ConfigError
 from desktop_app.core.secrets import ENV_VAR, get_api_key, store_api_key
 from desktop_app.core.settings import Settings, preset_profiles
 from desktop_app.ui.settings_pages import (
-    BackgroundCall,
+    CheckRunner,
     GeneralPage,
     LocalModelsPage,
+    combo,
     labelled,
     natural,
+    select_data,
     show_result,
 )
 from desktop_app.ui.settings_servers import ConnectionTest, ServersPage
@@ -126,8 +128,7 @@ class BackendsPage(QWidget):
                 box.addItem(text, f"openai:{profile.name}")
             if chosen == "openai":
                 box.addItem(translate("SettingsDialog", "The server in OPENAI_BASE_URL"), "openai")
-            index = box.findData(chosen)
-            box.setCurrentIndex(max(0, index))
+            select_data(box, chosen)
             box.blockSignals(False)
             setattr(self._s.backends, stage, box.currentData())
             self.models[stage].setText(self._model(stage, box.currentData()) or "—")
@@ -152,14 +153,12 @@ class DashScopePage(QWidget):
     def __init__(self, working: Settings, key_saved: bool) -> None:
         super().__init__()
         self._s = working
-        self.test_call: BackgroundCall | None = None
         self.get_key: Callable[[], str | None] = lambda: None
-        self.region_box = QComboBox()
-        self.region_box.addItem(translate("SettingsDialog", "Beijing (China mainland)"), "beijing")
-        self.region_box.addItem(
-            translate("SettingsDialog", "International (Singapore)"), "international"
+        self.region_box = combo(
+            (translate("SettingsDialog", "Beijing (China mainland)"), "beijing"),
+            (translate("SettingsDialog", "International (Singapore)"), "international"),
         )
-        self.region_box.setCurrentIndex(max(0, self.region_box.findData(working.cloud.region)))
+        select_data(self.region_box, working.cloud.region)
         self.key_edit = QLineEdit()
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_edit.setPlaceholderText(
@@ -174,6 +173,7 @@ class DashScopePage(QWidget):
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         show_result(self.result_label, "", None)
+        self.tester = CheckRunner(self.test_button, self.result_label, self)
         note = QLabel(
             translate("SettingsDialog", "The key is kept in the system keyring, never in files.")
         )
@@ -202,29 +202,18 @@ class DashScopePage(QWidget):
 
     def test(self) -> None:
         """Send a one-token solve with the typed (or saved) key, off the GUI thread."""
-        if self.test_call is not None:
+        if self.tester.running:
             return
         key = self.entered_key() or self.get_key() or ""
         region, model = self._s.cloud.region, self._s.cloud.solver_model
-        self.test_button.setEnabled(False)
-        show_result(self.result_label, translate("SettingsDialog", "Connecting…"), None)
-        call = BackgroundCall(lambda cancel: dashscope_probe(key, region, model, cancel), self)
-        call.succeeded.connect(self._on_ok)
-        call.failed.connect(lambda message: self._on_done(message, False))
-        self.test_call = call
-        call.start()
+        self.tester.run(lambda cancel: dashscope_probe(key, region, model, cancel), self._answered)
 
-    def _on_ok(self, model: object) -> None:
-        text = translate("SettingsDialog", "OK: {model} answered.").format(model=model)
-        self._on_done(text, True)
+    def _answered(self, model: object) -> str:
+        return translate("SettingsDialog", "OK: {model} answered.").format(model=model)
 
-    def _on_done(self, message: str, ok: bool) -> None:
-        show_result(self.result_label, message, ok)
-        self.test_button.setEnabled(True)
-        if self.test_call is not None:
-            self.test_call.wait(1.0)
-            self.test_call.deleteLater()
-            self.test_call = None
+    def shutdown(self, timeout: float) -> None:
+        """Stop waiting for a test in progress."""
+        self.tester.shutdown(timeout)
 
     def _store(self, *_args: object) -> None:
         self._s.cloud.region = self.region_box.currentData()
@@ -342,12 +331,8 @@ class SettingsDialog(QDialog):
 
     def shutdown(self, timeout: float = _JOIN_S) -> None:
         """Cancel and join the background checks."""
-        for call in (self.dashscope_page.test_call, self.local_page.detection):
-            if call is not None:
-                call.cancel()
-                call.wait(timeout)
-        self.servers_page.shutdown(timeout)
-        self.local_page.shutdown()
+        for page in (self.dashscope_page, self.local_page, self.servers_page):
+            page.shutdown(timeout)
 
     def _validate(self) -> None:
         problem = self.problem()
@@ -363,13 +348,14 @@ class SettingsDialog(QDialog):
             self.local_page.start_detection()
 
     def _on_server_renamed(self, old: str, new: str) -> None:
-        for stage in ("reader", "solver"):
-            if getattr(self._working.backends, stage) == f"openai:{old}":
-                setattr(self._working.backends, stage, f"openai:{new}")
-        self.backends_page.refresh()
+        self._repoint_stages(f"openai:{old}", f"openai:{new}")
 
     def _on_server_removed(self, name: str) -> None:
+        self._repoint_stages(f"openai:{name}", "cloud")
+
+    def _repoint_stages(self, old: str, new: str) -> None:
+        """The stages set to backend choice `old` now use `new`."""
         for stage in ("reader", "solver"):
-            if getattr(self._working.backends, stage) == f"openai:{name}":
-                setattr(self._working.backends, stage, "cloud")
+            if getattr(self._working.backends, stage) == old:
+                setattr(self._working.backends, stage, new)
         self.backends_page.refresh()

@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.errors import AppError, ConfigError
+from desktop_app.core.errors import ConfigError
 from desktop_app.core.local_models import (
     KNOWN_MODELS,
+    Stage,
     cached_snapshot,
     download_model,
     estimate_vram_bytes,
@@ -35,16 +36,20 @@ from desktop_app.core.local_models import (
 )
 from desktop_app.core.paths import app_dirs
 from desktop_app.core.settings import RETENTION_DAYS, Settings
-from desktop_app.ui.model_download import CacheLookup, Downloader, ModelFetcher, describe_model
-from desktop_app.ui.workers import CancellableThread
+from desktop_app.ui.model_download import (
+    GIB,
+    CacheLookup,
+    Downloader,
+    ModelFetcher,
+    describe_model,
+)
+from desktop_app.ui.workers import CancellableThread, ThreadControls, failure_sentence
 
 translate = QCoreApplication.translate  # pyside6-lupdate extracts calls to `translate`
 log = logging.getLogger(__name__)
 
-Stage = Literal["reader", "solver"]
 ERROR_STYLE = "color: #d0342c;"
 OK_STYLE = "color: #2e7d32;"
-_GIB = 1024**3
 
 
 def labelled(widget: QWidget, name: str) -> QWidget:
@@ -68,7 +73,20 @@ def natural(widget: QWidget) -> QHBoxLayout:
     return row
 
 
-class BackgroundCall(QObject):
+def combo(*items: tuple[str, object]) -> QComboBox:
+    """A combo box offering each (text, data) item."""
+    box = QComboBox()
+    for text, value in items:
+        box.addItem(text, value)
+    return box
+
+
+def select_data(box: QComboBox, value: object) -> None:
+    """Select the item whose data is `value`, else the first."""
+    box.setCurrentIndex(max(0, box.findData(value)))
+
+
+class BackgroundCall(QObject, ThreadControls):
     """Runs fn(cancel) off the GUI thread and reports through queued signals."""
 
     succeeded = Signal(object)
@@ -79,26 +97,17 @@ class BackgroundCall(QObject):
         self._fn = fn
         self._task = CancellableThread(self._run, "settings-check")
 
-    def start(self) -> None:
-        """Begin the call."""
-        self._task.start()
-
-    def cancel(self) -> None:
-        """Ask the call to stop (where it reads the token)."""
-        self._task.cancel()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Join the thread; True when it has ended."""
-        return self._task.wait(timeout)
-
     def _run(self, cancel: threading.Event) -> None:
+        result, error = None, None
         try:
-            result, error = self._fn(cancel), None
-        except AppError as exc:
-            result, error = None, str(exc)
-        except Exception:  # a bug must end the check visibly, never hang the dialog
-            log.exception("settings check crashed")
-            result, error = None, translate("SettingsDialog", "The check failed; see the log.")
+            result = self._fn(cancel)
+        except Exception as exc:  # even a bug must end the check visibly, never hang the dialog
+            error = failure_sentence(
+                exc,
+                log,
+                "settings check crashed",
+                translate("SettingsDialog", "The check failed; see the log."),
+            )
         try:
             if error is None:
                 self.succeeded.emit(result)
@@ -106,6 +115,49 @@ class BackgroundCall(QObject):
                 self.failed.emit(error)
         except RuntimeError:
             pass  # the dialog was closed and this object deleted before the answer came
+
+
+class CheckRunner(QObject):
+    """A page's Test button: runs one check at a time off the GUI thread and shows how it went.
+
+    While it runs the button is disabled and `label` says so; then `label` shows the check's
+    error, or the sentence `describe` makes of its result.
+    """
+
+    def __init__(self, button: QPushButton, label: QLabel, parent: QObject) -> None:
+        super().__init__(parent)
+        self._button, self._label = button, label
+        self._call: BackgroundCall | None = None
+
+    @property
+    def running(self) -> bool:
+        """Whether a check is under way."""
+        return self._call is not None
+
+    def run(self, fn: Callable[[threading.Event], Any], describe: Callable[[Any], str]) -> None:
+        """Start fn(cancel), unless a check is already running."""
+        if self._call is not None:
+            return
+        self._button.setEnabled(False)
+        show_result(self._label, translate("SettingsDialog", "Connecting…"), None)
+        self._call = BackgroundCall(fn, self)
+        self._call.succeeded.connect(lambda result: self._finish(describe(result), True))
+        self._call.failed.connect(lambda message: self._finish(message, False))
+        self._call.start()
+
+    def shutdown(self, timeout: float) -> None:
+        """Cancel and join a check still running."""
+        if self._call is not None:
+            self._call.cancel()
+            self._call.wait(timeout)
+
+    def _finish(self, message: str, ok: bool) -> None:
+        show_result(self._label, message, ok)
+        self._button.setEnabled(True)
+        if self._call is not None:
+            self._call.wait(1.0)
+            self._call.deleteLater()
+            self._call = None
 
 
 class GeneralPage(QWidget):
@@ -116,9 +168,10 @@ class GeneralPage(QWidget):
     def __init__(self, working: Settings, confirm_tir: Callable[[QWidget], bool]) -> None:
         super().__init__()
         self._s, self._confirm_tir = working, confirm_tir
-        self.mode_box = QComboBox()
-        self.mode_box.addItem(translate("SettingsDialog", "Explain step by step (CoT)"), "cot")
-        self.mode_box.addItem(translate("SettingsDialog", "Check with Python code (TIR)"), "tir")
+        self.mode_box = combo(
+            (translate("SettingsDialog", "Explain step by step (CoT)"), "cot"),
+            (translate("SettingsDialog", "Check with Python code (TIR)"), "tir"),
+        )
         self.consent_box = QCheckBox(
             translate("SettingsDialog", "Allow the model's Python code to run")
         )
@@ -127,17 +180,16 @@ class GeneralPage(QWidget):
                 "SettingsDialog", "TIR runs the code in a sandbox without network or your files."
             )
         )
-        self.theme_box = QComboBox()
-        for text, value in (
+        self.theme_box = combo(
             (translate("SettingsDialog", "Same as the system"), "system"),
             (translate("SettingsDialog", "Light"), "light"),
             (translate("SettingsDialog", "Dark"), "dark"),
-        ):
-            self.theme_box.addItem(text, value)
-        self.language_box = QComboBox()
-        self.language_box.addItem(translate("SettingsDialog", "Same as the system"), "system")
-        self.language_box.addItem("English", "en")
-        self.language_box.addItem("简体中文", "zh_CN")
+        )
+        self.language_box = combo(
+            (translate("SettingsDialog", "Same as the system"), "system"),
+            ("English", "en"),
+            ("简体中文", "zh_CN"),
+        )
         self.retention_box = QComboBox()
         for days in RETENTION_DAYS:
             text = (
@@ -172,11 +224,11 @@ class GeneralPage(QWidget):
         labelled(self.data_edit, translate("SettingsDialog", "Data folder"))
         labelled(open_button, translate("SettingsDialog", "Open the data folder"))
         labelled(self.retention_box, translate("SettingsDialog", "Keep history"))
-        _select(self.mode_box, working.solve.mode)
+        select_data(self.mode_box, working.solve.mode)
         self.consent_box.setChecked(working.solve.tir_consent)
-        _select(self.theme_box, working.ui.theme)
-        _select(self.language_box, working.ui.language)
-        _select(self.retention_box, working.history.retention_days)
+        select_data(self.theme_box, working.ui.theme)
+        select_data(self.language_box, working.ui.language)
+        select_data(self.retention_box, working.history.retention_days)
         self.mode_box.currentIndexChanged.connect(self._on_mode)
         self.consent_box.clicked.connect(self._on_consent)
         self.theme_box.currentIndexChanged.connect(self._store)
@@ -192,7 +244,7 @@ class GeneralPage(QWidget):
 
     def _on_mode(self, _index: int) -> None:
         if self.mode_box.currentData() == "tir" and not self._ask():
-            _select(self.mode_box, "cot")  # no consent, no TIR
+            select_data(self.mode_box, "cot")  # no consent, no TIR
         self._s.solve.mode = self.mode_box.currentData()
         self.changed.emit()
 
@@ -201,7 +253,7 @@ class GeneralPage(QWidget):
             self.consent_box.setChecked(self._ask())
         else:
             self._s.solve.tir_consent = False
-            _select(self.mode_box, "cot")
+            select_data(self.mode_box, "cot")
         self.changed.emit()
 
     def _store(self, _index: int = 0) -> None:
@@ -216,12 +268,6 @@ class GeneralPage(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
-def _select(box: QComboBox, value: object) -> None:
-    index = box.findData(value)
-    if index >= 0:
-        box.setCurrentIndex(index)
-
-
 def model_summary(text: str, stage: Stage) -> tuple[str, bool]:
     """What a local model entry holds (size, GPU memory) or why it is unusable, and if it is ok."""
     name = text.strip()
@@ -231,7 +277,7 @@ def model_summary(text: str, stage: Stage) -> tuple[str, bool]:
         ), False
     if is_hub_id(name):
         if name in KNOWN_MODELS:
-            vram = estimate_vram_bytes(int(KNOWN_MODELS[name] * 1e9)) / _GIB
+            vram = estimate_vram_bytes(int(KNOWN_MODELS[name] * 1e9)) / GIB
             text = translate(
                 "SettingsDialog", "Hugging Face model; about {vram:.1f} GB of GPU memory."
             )
@@ -354,8 +400,11 @@ class LocalModelsPage(QWidget):
         if notify:
             self.changed.emit()
 
-    def shutdown(self, timeout: float = 3.0) -> None:
-        """Cancel and join the downloads and cache look-ups."""
+    def shutdown(self, timeout: float) -> None:
+        """Cancel and join the GPU look-up, the downloads and the cache look-ups."""
+        if self.detection is not None:
+            self.detection.cancel()
+            self.detection.wait(timeout)
         for fetcher in self.fetchers.values():
             fetcher.shutdown(timeout)
 

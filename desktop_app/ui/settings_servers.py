@@ -23,7 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.settings import ServerProfile, Settings, preset_profiles
-from desktop_app.ui.settings_pages import BackgroundCall, labelled, natural, show_result
+from desktop_app.ui.settings_pages import (
+    CheckRunner,
+    combo,
+    labelled,
+    natural,
+    select_data,
+    show_result,
+)
 
 translate = QCoreApplication.translate  # pyside6-lupdate extracts calls to `translate`
 
@@ -66,7 +73,6 @@ class ServersPage(QWidget):
     def __init__(self, working: Settings, test_connection: ConnectionTest) -> None:
         super().__init__()
         self._s, self._test_connection = working, test_connection
-        self.test_call: BackgroundCall | None = None
         self.list = QListWidget()
         self.list.setMaximumWidth(200)
         add = QPushButton(translate("SettingsDialog", "Add"))
@@ -87,17 +93,16 @@ class ServersPage(QWidget):
         self.reader_box, self.solver_box = QComboBox(), QComboBox()
         for box in (self.reader_box, self.solver_box):
             box.setEditable(True)
-        self.continuation_box = QComboBox()
-        for text, value in (
+        self.continuation_box = combo(
             (translate("SettingsDialog", "vLLM / SGLang"), "vllm"),
             (translate("SettingsDialog", "DashScope compatible mode"), "partial"),
             (translate("SettingsDialog", "Plain (Ollama, LM Studio)"), "plain"),
-        ):
-            self.continuation_box.addItem(text, value)
+        )
         self.test_button = QPushButton(translate("SettingsDialog", "Test connection"))
         self.test_button.clicked.connect(self.test_current)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
+        self.tester = CheckRunner(self.test_button, self.result_label, self)
         self.models_list = QListWidget()
         self.models_list.setMaximumHeight(90)
         self.problem_label = QLabel()
@@ -186,18 +191,13 @@ class ServersPage(QWidget):
     def test_current(self) -> None:
         """List the selected server's models, off the GUI thread."""
         profile = self.current()
-        if profile is None or self.test_call is not None:
+        if profile is None or self.tester.running:
             return
         snapshot = copy.deepcopy(profile)
-        self.test_button.setEnabled(False)
-        show_result(self.result_label, translate("SettingsDialog", "Connecting…"), None)
-        call = BackgroundCall(lambda _cancel: self._test_connection(snapshot), self)
-        call.succeeded.connect(self._on_models)
-        call.failed.connect(lambda message: self._on_test_done(message, False))
-        self.test_call = call
-        call.start()
+        self.tester.run(lambda _cancel: self._test_connection(snapshot), self._on_models)
 
-    def _on_models(self, models: object) -> None:
+    def _on_models(self, models: object) -> str:
+        """Offer the models the server listed; say how many there are."""
         names = [str(m) for m in models] if isinstance(models, list) else []
         self.models_list.clear()
         self.models_list.addItems(names)
@@ -209,15 +209,7 @@ class ServersPage(QWidget):
             box.setCurrentText(text)
             box.blockSignals(False)
         text = translate("SettingsDialog", "Connected: the server lists {count} models.")
-        self._on_test_done(text.format(count=len(names)), True)
-
-    def _on_test_done(self, message: str, ok: bool) -> None:
-        show_result(self.result_label, message, ok)
-        self.test_button.setEnabled(True)
-        if self.test_call is not None:
-            self.test_call.wait(1.0)
-            self.test_call.deleteLater()
-            self.test_call = None
+        return text.format(count=len(names))
 
     def _show_row(self, _row: int) -> None:
         profile = self.current()
@@ -236,9 +228,7 @@ class ServersPage(QWidget):
         ):
             box.clear()
             box.setCurrentText(model)
-        self.continuation_box.setCurrentIndex(
-            max(0, self.continuation_box.findData(shown.continuation))
-        )
+        select_data(self.continuation_box, shown.continuation)
         for widget in (*widgets, self.continuation_box):
             widget.blockSignals(False)
         self.models_list.clear()
@@ -273,6 +263,4 @@ class ServersPage(QWidget):
 
     def shutdown(self, timeout: float) -> None:
         """Stop waiting for a test in progress."""
-        if self.test_call is not None:
-            self.test_call.cancel()
-            self.test_call.wait(timeout)
+        self.tester.shutdown(timeout)

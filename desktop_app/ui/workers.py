@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop_app.core.errors import AppError
 from desktop_app.core.events import Event, Failed
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,6 @@ class CancellableThread:
         """Set the token the target reads; it stops at its next check."""
         self.cancel_event.set()
 
-    def is_running(self) -> bool:
-        """Whether the thread is still alive."""
-        return self._thread.is_alive()
-
     def wait(self, timeout: float | None = None) -> bool:
         """Join the thread (if it started); True when it has ended."""
         if self._thread.ident is not None:
@@ -43,8 +40,36 @@ class CancellableThread:
         return not self._thread.is_alive()
 
 
-class PipelineWorker(QObject):
-    """One run of a pipeline on a background thread; Stop sets the cancel token it reads."""
+class ThreadControls:
+    """start, cancel and wait for a class whose work runs on `self._task`."""
+
+    _task: CancellableThread
+
+    def start(self) -> None:
+        """Begin the work."""
+        self._task.start()
+
+    def cancel(self) -> None:
+        """Ask the work to stop; it stops where it next reads the cancel token."""
+        self._task.cancel()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Join the thread (tests and shutdown); True when it has ended."""
+        return self._task.wait(timeout)
+
+
+def failure_sentence(exc: Exception, logger: logging.Logger, crashed: str, sentence: str) -> str:
+    """What to show for `exc`, raised by background work: an AppError's own sentence, or else
+    `sentence` once the bug is logged (as `crashed`, with its traceback: call it in `except`)."""
+    if isinstance(exc, AppError):
+        return str(exc)
+    logger.exception(crashed)
+    return sentence
+
+
+class PipelineWorker(QObject, ThreadControls):
+    """One run of a pipeline on a background thread; cancel() ends it with a Failed event
+    carrying exit code 130."""
 
     # Emitted from the worker thread; Qt queues them to receivers on the GUI thread.
     event_emitted = Signal(object)
@@ -54,22 +79,6 @@ class PipelineWorker(QObject):
         super().__init__(parent)
         self._source = source
         self._task = CancellableThread(self._run, "pipeline")
-
-    def start(self) -> None:
-        """Begin the run."""
-        self._task.start()
-
-    def cancel(self) -> None:
-        """Ask the run to stop; it ends with a Failed event carrying exit code 130."""
-        self._task.cancel()
-
-    def is_running(self) -> bool:
-        """Whether the background thread is still alive."""
-        return self._task.is_running()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the thread ends (tests and shutdown); True when it has."""
-        return self._task.wait(timeout)
 
     def _run(self, cancel: threading.Event) -> None:
         try:
