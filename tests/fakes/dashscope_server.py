@@ -19,17 +19,26 @@ response byte arrives, so one `script_disconnect()` alone is invisible to caller
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
-import socket
-import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any, Literal
+
+from tests.fakes._http import (
+    FakeHttpServer,
+    Handler,
+    abort,
+    bearer_key,
+    cut_at_stop,
+    end_chunked,
+    read_request,
+    send_bytes,
+    split_text,
+    start_chunked,
+    write_chunk,
+)
 
 Endpoint = Literal["text", "multimodal"]
 Target = Literal["text", "multimodal", "any"]
@@ -79,7 +88,6 @@ class RecordedRequest:
     endpoint: Endpoint | None
     headers: dict[str, str]  # names lower-cased
     body: Any  # the parsed JSON body, or None
-    raw_body: bytes
 
     @property
     def model(self) -> str | None:
@@ -120,8 +128,7 @@ class RecordedRequest:
     @property
     def api_key(self) -> str | None:
         """The key sent as `Authorization: Bearer <key>`, or None."""
-        auth = self.headers.get("authorization", "")
-        return auth[len("Bearer ") :] if auth.startswith("Bearer ") else None
+        return bearer_key(self.headers)
 
     @property
     def wants_stream(self) -> bool:
@@ -174,11 +181,6 @@ class _Raw:
 _Reply = _Stream | _HttpError | _Disconnect | _Raw
 
 
-def split_text(text: str, size: int) -> list[str]:
-    """`text` cut into pieces of at most `size` characters."""
-    return [text[i : i + size] for i in range(0, len(text), max(1, size))]
-
-
 def sse_event(
     event_id: int, data: dict[str, Any], event: str = "result", status: int = 200
 ) -> bytes:
@@ -187,57 +189,12 @@ def sse_event(
     return f"id:{event_id}\nevent:{event}\n:HTTP_STATUS/{status}\ndata:{payload}\n\n".encode()
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # chunked transfer encoding, as the real service streams
-    server: _Server
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.fake._register(self.connection)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.fake._unregister(self.connection)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep test output clean
-
-    def do_POST(self) -> None:
-        try:
-            self.server.fake._handle(self)
-        except OSError:  # the client went away (cancel) or stop() shut the socket
-            self.close_connection = True
-
-    def do_GET(self) -> None:
-        self.server.fake._send_json(self, 404, {"code": "InvalidURL", "message": "Not found."})
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True  # a server a test forgot to stop never blocks the interpreter's exit
-
-    def __init__(self, fake: FakeDashScope, host: str) -> None:
-        self.fake = fake
-        self.handler_threads: list[threading.Thread] = []  # joined by stop(), daemon or not
-        super().__init__((host, 0), _Handler)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        thread = threading.Thread(
-            target=self.process_request_thread,
-            args=(request, client_address),
-            name="fake-dashscope-connection",
-            daemon=True,
-        )
-        self.handler_threads = [t for t in self.handler_threads if t.is_alive()] + [thread]
-        thread.start()
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # dropped connections are part of the script, not failures
-
-
-class FakeDashScope:
+class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
     """The fake service: start it, script its replies, read what it received, stop it."""
+
+    service = "DashScope"
+    thread_name = "fake-dashscope"
+    api_root = API_PREFIX  # base_url is what DASHSCOPE_HTTP_BASE_URL should be set to
 
     def __init__(
         self,
@@ -248,75 +205,11 @@ class FakeDashScope:
         host: str = "127.0.0.1",
     ) -> None:
         """`api_key`: the only key accepted (None: any); `models`: known models (None: any)."""
+        super().__init__(host)
         self.api_key = api_key
         self.models = set(models) if models is not None else None
         self.chunk_size = chunk_size
         self.default_text: dict[Endpoint, str] = dict(DEFAULT_TEXT)
-        self._host = host
-        self._lock = threading.Condition()
-        self._script: list[tuple[Target, _Reply]] = []
-        self._requests: list[RecordedRequest] = []
-        self._conns: set[socket.socket] = set()
-        self._stopping = threading.Event()
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle ---------------------------------------------------------------------
-
-    def start(self) -> FakeDashScope:
-        """Listen on a free port and serve in a daemon thread."""
-        if self._httpd is not None:
-            return self
-        self._stopping.clear()
-        self._httpd = _Server(self, self._host)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="fake-dashscope",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving, cut every open connection and join every thread."""
-        httpd, thread = self._httpd, self._thread
-        if httpd is None or thread is None:
-            return
-        self._stopping.set()  # wakes scripted delays
-        httpd.shutdown()
-        with self._lock:
-            conns = list(self._conns)
-        for conn in conns:
-            _shutdown(conn)
-        for handler in httpd.handler_threads:  # no new ones: serve_forever has returned
-            handler.join(5)
-        httpd.server_close()
-        thread.join(5)
-        self._httpd = self._thread = None
-
-    def __enter__(self) -> FakeDashScope:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        """The port it listens on."""
-        if self._httpd is None:
-            raise RuntimeError("the fake DashScope server is not running")
-        return int(self._httpd.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        """What DASHSCOPE_HTTP_BASE_URL should be set to, e.g. http://127.0.0.1:PORT/api/v1."""
-        return f"http://{self._host}:{self.port}{API_PREFIX}"
 
     # -- scripting -----------------------------------------------------------------------
 
@@ -336,7 +229,7 @@ class FakeDashScope:
         seconds before the status line; both end early when the server stops.
         """
         pieces = self._pieces(text, chunks, endpoint)
-        self._add(endpoint, _Stream(pieces, _delays(delay), headers_delay, finish_reason))
+        self._add((endpoint, _Stream(pieces, _delays(delay), headers_delay, finish_reason)))
 
     def script_error(
         self,
@@ -350,7 +243,7 @@ class FakeDashScope:
     ) -> None:
         """An HTTP error reply: JSON `{"code","message","request_id"}` (an SSE error if `sse`)."""
         text = message if message is not None else MESSAGES.get(code, code)
-        self._add(endpoint, _HttpError(status, code, text, retry_after, sse))
+        self._add((endpoint, _HttpError(status, code, text, retry_after, sse)))
 
     def script_stream_error(
         self,
@@ -365,7 +258,7 @@ class FakeDashScope:
         """A 200 stream that sends `chunks`, then an `event:error` (e.g. output inspection)."""
         text = message if message is not None else MESSAGES.get(code, code)
         reply = _Stream(tuple(chunks), _delays(delay), ending="error", error=(status, code, text))
-        self._add(endpoint, reply)
+        self._add((endpoint, reply))
 
     def script_drop_after(
         self,
@@ -375,11 +268,11 @@ class FakeDashScope:
         delay: float | Sequence[float] = 0.0,
     ) -> None:
         """A 200 stream that sends `chunks`, then closes the socket mid chunked body."""
-        self._add(endpoint, _Stream(tuple(chunks), _delays(delay), ending="drop"))
+        self._add((endpoint, _Stream(tuple(chunks), _delays(delay), ending="drop")))
 
     def script_disconnect(self, *, endpoint: Target = "any") -> None:
         """Read the request, then close the connection without any reply."""
-        self._add(endpoint, _Disconnect())
+        self._add((endpoint, _Disconnect()))
 
     def script_raw(
         self,
@@ -391,44 +284,13 @@ class FakeDashScope:
     ) -> None:
         """Any reply at all (e.g. an HTML 502 from a proxy)."""
         data = body.encode() if isinstance(body, str) else body
-        self._add(endpoint, _Raw(status, data, tuple((headers or {}).items())))
-
-    def set_default_text(self, text: str, *, endpoint: Target = "any") -> None:
-        """The text streamed when no scripted reply is left."""
-        names: tuple[Endpoint, ...] = ("text", "multimodal") if endpoint == "any" else (endpoint,)
-        for name in names:
-            self.default_text[name] = text
-
-    @property
-    def pending(self) -> int:
-        """How many scripted replies have not been used yet."""
-        with self._lock:
-            return len(self._script)
+        self._add((endpoint, _Raw(status, data, tuple((headers or {}).items()))))
 
     # -- what was received -----------------------------------------------------------------
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        """Every request received so far, oldest first."""
-        with self._lock:
-            return list(self._requests)
 
     def requests_to(self, endpoint: Endpoint) -> list[RecordedRequest]:
         """The requests received by one endpoint."""
         return [r for r in self.requests if r.endpoint == endpoint]
-
-    def wait_for_requests(self, count: int, timeout: float = 5.0) -> list[RecordedRequest]:
-        """Block until at least `count` requests arrived; raise TimeoutError otherwise."""
-        with self._lock:
-            if not self._lock.wait_for(lambda: len(self._requests) >= count, timeout):
-                raise TimeoutError(f"{len(self._requests)} of {count} requests arrived")
-            return list(self._requests)
-
-    def reset(self) -> None:
-        """Forget scripted replies and recorded requests."""
-        with self._lock:
-            self._script.clear()
-            self._requests.clear()
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -441,45 +303,19 @@ class FakeDashScope:
             text = self.default_text["text" if target == "any" else target]
         return tuple(split_text(text, self.chunk_size))
 
-    def _add(self, endpoint: Target, reply: _Reply) -> None:
-        with self._lock:
-            self._script.append((endpoint, reply))
-
     def _next(self, endpoint: Endpoint) -> _Reply:
-        with self._lock:
-            for i, (target, reply) in enumerate(self._script):
-                if target in (endpoint, "any"):
-                    del self._script[i]
-                    return reply
+        scripted = self._take(lambda entry: entry[0] in (endpoint, "any"))
+        if scripted is not None:
+            return scripted[1]
         return _Stream(tuple(split_text(self.default_text[endpoint], self.chunk_size)))
 
-    def _register(self, conn: socket.socket) -> None:
-        with self._lock:
-            self._conns.add(conn)
-            if self._stopping.is_set():
-                _shutdown(conn)
-
-    def _unregister(self, conn: socket.socket) -> None:
-        with self._lock:
-            self._conns.discard(conn)
-
-    def _pause(self, seconds: float) -> bool:
-        """Sleep, unless stop() is called; True when stopping."""
-        return self._stopping.wait(seconds) if seconds > 0 else self._stopping.is_set()
-
-    def _handle(self, h: _Handler) -> None:
-        length = int(h.headers.get("Content-Length") or 0)
-        raw = h.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = None
-        endpoint = PATHS.get(h.path.split("?", 1)[0])
-        headers = {k.lower(): v for k, v in h.headers.items()}
-        record = RecordedRequest(h.command, h.path, endpoint, headers, body, raw)
-        with self._lock:
-            self._requests.append(record)
-            self._lock.notify_all()
+    def _handle(self, h: Handler) -> None:
+        if h.command == "GET":  # answered without being recorded
+            return self._send_json(h, 404, {"code": "InvalidURL", "message": "Not found."})
+        method, path, headers, body = read_request(h)
+        endpoint = PATHS.get(path.split("?", 1)[0])
+        record = RecordedRequest(method, path, endpoint, headers, body)
+        self._record(record)
 
         # Checked in the real service's order, before any scripted reply is used.
         if endpoint is None:
@@ -497,33 +333,22 @@ class FakeDashScope:
 
         reply = self._next(endpoint)
         if isinstance(reply, _Disconnect):
-            _abort(h)
+            abort(h)
         elif isinstance(reply, _HttpError):
             self._send_error(h, reply)
         elif isinstance(reply, _Raw):
-            h.send_response(reply.status)
-            for name, value in reply.headers:
-                h.send_header(name, value)
-            h.send_header("Content-Length", str(len(reply.body)))
-            h.end_headers()
-            h.wfile.write(reply.body)
+            send_bytes(h, reply.status, reply.body, None, reply.headers)
         else:
             self._send_stream(h, record, endpoint, _honour_stop(reply, record.stop))
 
     def _send_json(
-        self, h: _Handler, status: int, obj: dict[str, Any], extra: Sequence[tuple[str, str]] = ()
+        self, h: Handler, status: int, obj: dict[str, Any], extra: Sequence[tuple[str, str]] = ()
     ) -> None:
         data = json.dumps(obj, ensure_ascii=False).encode()
-        h.send_response(status)
-        h.send_header("Content-Type", "application/json;charset=UTF-8")
-        h.send_header("Content-Length", str(len(data)))
-        h.send_header("X-Request-Id", str(obj.get("request_id", "")))
-        for name, value in extra:
-            h.send_header(name, value)
-        h.end_headers()
-        h.wfile.write(data)
+        headers = [("X-Request-Id", str(obj.get("request_id", ""))), *extra]
+        send_bytes(h, status, data, "application/json;charset=UTF-8", headers)
 
-    def _send_error(self, h: _Handler, err: _HttpError) -> None:
+    def _send_error(self, h: Handler, err: _HttpError) -> None:
         rid = _request_id()
         obj = {"code": err.code, "message": err.message, "request_id": rid}
         extra = []
@@ -532,14 +357,8 @@ class FakeDashScope:
         if not err.sse:
             return self._send_json(h, err.status, obj, extra)
         data = sse_event(1, obj, event="error", status=err.status)
-        h.send_response(err.status)
-        h.send_header("Content-Type", "text/event-stream;charset=UTF-8")
-        h.send_header("Content-Length", str(len(data)))
-        h.send_header("X-Request-Id", rid)
-        for name, value in extra:
-            h.send_header(name, value)
-        h.end_headers()
-        h.wfile.write(data)
+        headers = [("X-Request-Id", rid), *extra]
+        send_bytes(h, err.status, data, "text/event-stream;charset=UTF-8", headers)
 
     def _payload(
         self,
@@ -566,26 +385,22 @@ class FakeDashScope:
         return {"output": output, "usage": usage, "request_id": rid}
 
     def _send_stream(
-        self, h: _Handler, record: RecordedRequest, endpoint: Endpoint, s: _Stream
+        self, h: Handler, record: RecordedRequest, endpoint: Endpoint, s: _Stream
     ) -> None:
         rid = _request_id()
         if self._pause(s.headers_delay):
-            return _abort(h)
+            return abort(h)
         full = "".join(s.chunks)
         if not record.wants_stream:  # a plain call: one JSON document
             if s.ending == "drop":
-                return _abort(h)
+                return abort(h)
             if s.ending == "error":
                 status, code, message = s.error
                 return self._send_error(h, _HttpError(status, code, message))
             payload = self._payload(endpoint, record, full, s.finish_reason, len(s.chunks), rid)
             return self._send_json(h, 200, payload)
-        h.send_response(200)
-        h.send_header("Content-Type", "text/event-stream;charset=UTF-8")
-        h.send_header("Transfer-Encoding", "chunked")
-        h.send_header("X-Request-Id", rid)
-        h.send_header("X-DashScope-Call-Gateway", "true")
-        h.end_headers()
+        gateway = [("X-Request-Id", rid), ("X-DashScope-Call-Gateway", "true")]
+        start_chunked(h, "text/event-stream;charset=UTF-8", gateway)
         incremental = record.incremental_output
         sent = ""
         last = len(s.chunks)
@@ -594,52 +409,28 @@ class FakeDashScope:
         for i, piece in enumerate(s.chunks, 1):
             pause = s.delay[min(i - 1, len(s.delay) - 1)] if isinstance(s.delay, tuple) else s.delay
             if self._pause(pause):
-                return _abort(h)
+                return abort(h)
             sent += piece
             finish = s.finish_reason if ends_on_piece and i == last else "null"
             content = piece if incremental else sent
-            _write_chunk(h, sse_event(i, self._payload(endpoint, record, content, finish, i, rid)))
+            write_chunk(h, sse_event(i, self._payload(endpoint, record, content, finish, i, rid)))
         if s.ending == "drop":
-            return _abort(h)
+            return abort(h)
         if s.ending == "error":
             status, code, message = s.error
             data = {"code": code, "message": message, "request_id": rid}
-            _write_chunk(h, sse_event(last + 1, data, event="error", status=status))
+            write_chunk(h, sse_event(last + 1, data, event="error", status=status))
         elif not ends_on_piece:
             content = "" if incremental else sent
             data = self._payload(endpoint, record, content, s.finish_reason, last, rid)
-            _write_chunk(h, sse_event(last + 1, data))
-        h.wfile.write(b"0\r\n\r\n")
+            write_chunk(h, sse_event(last + 1, data))
+        end_chunked(h)
 
 
 def _honour_stop(s: _Stream, stop: list[str]) -> _Stream:
     """The scripted stream cut before the first stop string, ending with finish_reason stop."""
-    text = "".join(s.chunks)
-    cuts = [i for i in (text.find(word) for word in stop if word) if i >= 0]
-    if not cuts or s.ending != "finish":
-        return s
-    kept, pieces = min(cuts), []
-    for chunk in s.chunks:  # keep the scripted chunking up to the cut
-        room = kept - sum(len(p) for p in pieces)
-        if room <= 0:
-            break
-        pieces.append(chunk[:room])
-    return dataclasses.replace(s, chunks=tuple(pieces), finish_reason="stop")
-
-
-def _write_chunk(h: _Handler, data: bytes) -> None:
-    h.wfile.write(b"%X\r\n%s\r\n" % (len(data), data))
-
-
-def _abort(h: _Handler) -> None:
-    """Close the connection abruptly: no reply, or a chunked body that never ends."""
-    h.close_connection = True
-    _shutdown(h.connection)
-
-
-def _shutdown(conn: socket.socket) -> None:
-    with contextlib.suppress(OSError):  # already closed
-        conn.shutdown(socket.SHUT_RDWR)
+    kept = cut_at_stop(s.chunks, stop) if s.ending == "finish" else None
+    return s if kept is None else dataclasses.replace(s, chunks=tuple(kept), finish_reason="stop")
 
 
 def _delays(delay: float | Sequence[float]) -> float | tuple[float, ...]:
@@ -656,4 +447,4 @@ def _format_seconds(value: float | str) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-__all__ = ["MESSAGES", "PATHS", "FakeDashScope", "RecordedRequest", "split_text", "sse_event"]
+__all__ = ["MESSAGES", "PATHS", "FakeDashScope", "RecordedRequest", "sse_event"]

@@ -16,17 +16,26 @@ concurrent requests can be told apart from sequential ones.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
+
+from tests.fakes._http import (
+    FakeHttpServer,
+    Handler,
+    abort,
+    bearer_key,
+    cut_at_stop,
+    end_chunked,
+    read_request,
+    send_bytes,
+    split_text,
+    start_chunked,
+    write_chunk,
+)
 
 CHAT_PATH = "/v1/chat/completions"
 MODELS_PATH = "/v1/models"
@@ -38,10 +47,9 @@ class RecordedRequest:
     """One request as the fake server received it."""
 
     method: str
-    path: str
+    path: str  # without the query string
     headers: dict[str, str]  # names lower-cased
     body: Any  # the parsed JSON body, or None
-    received_at: float  # time.monotonic()
 
     def field(self, name: str) -> Any:
         """A top-level body field (extra_body fields land here too), or None."""
@@ -66,8 +74,7 @@ class RecordedRequest:
     @property
     def api_key(self) -> str | None:
         """The key sent as `Authorization: Bearer <key>`, or None."""
-        auth = self.headers.get("authorization", "")
-        return auth[len("Bearer ") :] if auth.startswith("Bearer ") else None
+        return bearer_key(self.headers)
 
 
 @dataclass(frozen=True)
@@ -94,50 +101,12 @@ class _Disconnect:
 _Reply = _Stream | _Error | _Disconnect
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.fake._track(self.connection, add=True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.fake._track(self.connection, add=False)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep test output clean
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def _serve(self) -> None:
-        try:
-            self.server.fake._handle(self)
-        except OSError:  # the client went away (cancel) or stop() cut the socket
-            self.close_connection = True
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = False  # tracked, so server_close() joins every connection thread
-    block_on_close = True
-
-    def __init__(self, fake: FakeOpenAI, host: str) -> None:
-        self.fake = fake
-        super().__init__((host, 0), _Handler)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # dropped connections are part of the script, not failures
-
-
-class FakeOpenAI:
+class FakeOpenAI(FakeHttpServer[RecordedRequest, _Reply]):
     """The fake server: start it, script its replies, read what it received, stop it."""
+
+    service = "OpenAI"
+    thread_name = "fake-openai"
+    api_root = "/v1"
 
     def __init__(
         self,
@@ -150,64 +119,13 @@ class FakeOpenAI:
         host: str = "127.0.0.1",
     ) -> None:
         """`api_key`: the only key accepted (None: any or none); `models`: served (None: any)."""
+        super().__init__(host)
         self.api_key = api_key
         self.models = list(models) if models is not None else None
         self.chunk_size = chunk_size
         self.latency = latency
         self.honour_stop = honour_stop
         self.default_text = DEFAULT_TEXT
-        self._host = host
-        self._lock = threading.Condition()
-        self._script: list[_Reply] = []
-        self._requests: list[RecordedRequest] = []
-        self._conns: set[socket.socket] = set()
-        self._stopping = threading.Event()
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> FakeOpenAI:
-        """Listen on a free port and serve in a daemon thread."""
-        if self._httpd is None:
-            self._stopping.clear()
-            self._httpd = _Server(self, self._host)
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name="fake-openai",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving, cut every open connection and join every thread."""
-        httpd, thread = self._httpd, self._thread
-        if httpd is None or thread is None:
-            return
-        self._stopping.set()  # wakes scripted delays
-        httpd.shutdown()
-        with self._lock:
-            conns = list(self._conns)
-        for conn in conns:
-            _shutdown(conn)
-        httpd.server_close()
-        thread.join(5)
-        self._httpd = self._thread = None
-
-    def __enter__(self) -> FakeOpenAI:
-        return self.start()
-
-    def __exit__(
-        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        """The API root to give the SDK, e.g. http://127.0.0.1:PORT/v1."""
-        if self._httpd is None:
-            raise RuntimeError("the fake OpenAI server is not running")
-        return f"http://{self._host}:{self._httpd.server_address[1]}/v1"
 
     # -- scripting -------------------------------------------------------------------------
 
@@ -241,124 +159,66 @@ class FakeOpenAI:
         """Read the request, then close the connection without any reply."""
         self._add(_Disconnect())
 
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        """Every request received so far, oldest first."""
-        with self._lock:
-            return list(self._requests)
-
     def chat_requests(self) -> list[RecordedRequest]:
         """The chat completion requests only."""
         return [r for r in self.requests if r.path == CHAT_PATH]
-
-    def wait_for_requests(self, count: int, timeout: float = 5.0) -> list[RecordedRequest]:
-        """Block until at least `count` requests arrived; raise TimeoutError otherwise."""
-        with self._lock:
-            if not self._lock.wait_for(lambda: len(self._requests) >= count, timeout):
-                raise TimeoutError(f"{len(self._requests)} of {count} requests arrived")
-            return list(self._requests)
 
     # -- internals -------------------------------------------------------------------------
 
     def _pieces(self, text: str | None, chunks: Sequence[str] | None) -> tuple[str, ...]:
         if chunks is not None:
             return tuple(chunks)
-        text = self.default_text if text is None else text
-        size = max(1, self.chunk_size)
-        return tuple(text[i : i + size] for i in range(0, len(text), size))
+        return tuple(split_text(self.default_text if text is None else text, self.chunk_size))
 
-    def _add(self, reply: _Reply) -> None:
-        with self._lock:
-            self._script.append(reply)
-
-    def _track(self, conn: socket.socket, *, add: bool) -> None:
-        with self._lock:
-            if not add:
-                self._conns.discard(conn)
-                return
-            self._conns.add(conn)
-            if self._stopping.is_set():
-                _shutdown(conn)
-
-    def _pause(self, seconds: float) -> bool:
-        """Sleep unless stop() is called; True when stopping."""
-        return self._stopping.wait(seconds) if seconds > 0 else self._stopping.is_set()
-
-    def _handle(self, h: _Handler) -> None:
-        length = int(h.headers.get("Content-Length") or 0)
-        raw = h.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = None
-        headers = {k.lower(): v for k, v in h.headers.items()}
-        path = h.path.split("?", 1)[0]
-        record = RecordedRequest(h.command, path, headers, body, time.monotonic())
-        with self._lock:
-            self._requests.append(record)
-            self._lock.notify_all()
+    def _handle(self, h: Handler) -> None:
+        method, path, headers, body = read_request(h)
+        path = path.split("?", 1)[0]
+        record = RecordedRequest(method, path, headers, body)
+        self._record(record)
         if self._pause(self.latency):
-            return _abort(h)
+            return abort(h)
         # Checked in a real server's order, before any scripted reply is used.
         if self.api_key is not None and record.api_key != self.api_key:
             return _send_error(h, _Error(401, "Incorrect API key provided.", "invalid_api_key"))
-        if h.command == "GET" and path == MODELS_PATH:
+        if method == "GET" and path == MODELS_PATH:
             models = self.models if self.models is not None else ["fake-model"]
             data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in models]
             return _send_json(h, 200, {"object": "list", "data": data})
-        if h.command != "POST" or path != CHAT_PATH:
+        if method != "POST" or path != CHAT_PATH:
             return _send_error(h, _Error(404, f"Not found: {path}"))
         if not isinstance(body, dict) or not record.model:
             return _send_error(h, _Error(400, "The request body is not a chat completion."))
         if self.models is not None and record.model not in self.models:
             message = f"The model `{record.model}` does not exist."
             return _send_error(h, _Error(404, message, "model_not_found"))
-        with self._lock:
-            reply = self._script.pop(0) if self._script else _Stream(self._pieces(None, None))
+        reply = self._take()
+        if reply is None:
+            reply = _Stream(self._pieces(None, None))
         if isinstance(reply, _Disconnect):
-            _abort(h)
+            abort(h)
         elif isinstance(reply, _Error):
             _send_error(h, reply)
         else:
             self._send_stream(h, record, reply)
 
-    def _send_stream(self, h: _Handler, record: RecordedRequest, s: _Stream) -> None:
-        chunks, finish = list(s.chunks), s.finish_reason
-        if self.honour_stop and record.stop:
-            chunks, finish = _cut_at_stop(chunks, record.stop, finish)
-        h.send_response(200)
-        h.send_header("Content-Type", "text/event-stream; charset=utf-8")
-        h.send_header("Transfer-Encoding", "chunked")
-        h.end_headers()
+    def _send_stream(self, h: Handler, record: RecordedRequest, s: _Stream) -> None:
+        # Like vLLM: the text before the first stop string, which is not sent.
+        kept = cut_at_stop(s.chunks, record.stop) if self.honour_stop else None
+        chunks, finish = (list(s.chunks), s.finish_reason) if kept is None else (kept, "stop")
+        start_chunked(h, "text/event-stream; charset=utf-8")
         cid, model = f"chatcmpl-{uuid.uuid4().hex}", record.model
         role_sent = False
         for piece in chunks:
             if self._pause(s.delay):
-                return _abort(h)
+                return abort(h)
             delta = {"content": piece} if role_sent else {"role": "assistant", "content": piece}
             role_sent = True
             _write_event(h, _chunk(cid, model, delta, None))
         if s.drop:
-            return _abort(h)
+            return abort(h)
         _write_event(h, _chunk(cid, model, {}, finish))
-        _write_chunk(h, b"data: [DONE]\n\n")
-        h.wfile.write(b"0\r\n\r\n")
-        h.wfile.flush()
-
-
-def _cut_at_stop(chunks: list[str], stop: list[str], finish: str) -> tuple[list[str], str]:
-    """The chunks up to (not including) the first stop string, as vLLM sends them."""
-    text = "".join(chunks)
-    hits = [i for i in (text.find(s) for s in stop if s) if i >= 0]
-    if not hits:
-        return chunks, finish
-    end, out, used = min(hits), [], 0
-    for piece in chunks:
-        if used >= end:
-            break
-        out.append(piece[: end - used])
-        used += len(piece)
-    return out, "stop"
+        write_chunk(h, b"data: [DONE]\n\n")
+        end_chunked(h)
 
 
 def _chunk(cid: str, model: Any, delta: dict[str, Any], finish: str | None) -> dict[str, Any]:
@@ -372,42 +232,19 @@ def _chunk(cid: str, model: Any, delta: dict[str, Any], finish: str | None) -> d
     }
 
 
-def _write_event(h: _Handler, data: dict[str, Any]) -> None:
-    _write_chunk(h, b"data: " + json.dumps(data, ensure_ascii=False).encode() + b"\n\n")
+def _write_event(h: Handler, data: dict[str, Any]) -> None:
+    write_chunk(h, b"data: " + json.dumps(data, ensure_ascii=False).encode() + b"\n\n")
 
 
-def _write_chunk(h: _Handler, data: bytes) -> None:
-    h.wfile.write(b"%X\r\n%s\r\n" % (len(data), data))
-    h.wfile.flush()
+def _send_json(h: Handler, status: int, obj: Any, extra: Sequence[tuple[str, str]] = ()) -> None:
+    send_bytes(h, status, json.dumps(obj).encode(), "application/json", extra)
 
 
-def _send_json(h: _Handler, status: int, obj: Any, extra: Sequence[tuple[str, str]] = ()) -> None:
-    data = json.dumps(obj).encode()
-    h.send_response(status)
-    h.send_header("Content-Type", "application/json")
-    h.send_header("Content-Length", str(len(data)))
-    for name, value in extra:
-        h.send_header(name, value)
-    h.end_headers()
-    h.wfile.write(data)
-
-
-def _send_error(h: _Handler, err: _Error) -> None:
+def _send_error(h: Handler, err: _Error) -> None:
     kind = "invalid_request_error" if err.status < 500 else "server_error"
     body = {"error": {"message": err.message, "type": kind, "param": None, "code": err.code}}
     extra = [] if err.retry_after is None else [("Retry-After", f"{err.retry_after:g}")]
     _send_json(h, err.status, body, extra)
-
-
-def _abort(h: _Handler) -> None:
-    """Close the connection abruptly: no reply, or a chunked body that never ends."""
-    h.close_connection = True
-    _shutdown(h.connection)
-
-
-def _shutdown(conn: socket.socket) -> None:
-    with contextlib.suppress(OSError):  # already closed
-        conn.shutdown(socket.SHUT_RDWR)
 
 
 __all__ = ["CHAT_PATH", "DEFAULT_TEXT", "MODELS_PATH", "FakeOpenAI", "RecordedRequest"]

@@ -28,7 +28,6 @@ from types import TracebackType
 from typing import Any
 
 WIDTH, HEIGHT = 1920, 1200
-MONITORS = {"LEFT": (0, 0, 960, 1200), "RIGHT": (960, 0, 960, 1200)}
 SCALE_FACTORS = "LEFT=1;RIGHT=2"
 
 XORG_CONF = """
@@ -65,13 +64,11 @@ def xorg_binary() -> str | None:
     return shutil.which("Xorg")
 
 
-def pattern_pixel(x: int, y: int) -> tuple[int, int, int]:
-    """RGB of the pattern at device pixel (x, y): unique for every pixel below 4096x4096."""
-    return x & 255, y & 255, ((x >> 8) & 15) | (((y >> 8) & 15) << 4)
-
-
 def pattern_rgb(x: int, y: int, w: int, h: int) -> bytes:
-    """The pattern's packed RGB bytes for a device rectangle, row by row."""
+    """The pattern's packed RGB bytes for a device rectangle, row by row.
+
+    Pixel (x, y) is (x & 255, y & 255, (x >> 8 & 15) | (y >> 8 & 15) << 4): unique for x, y < 4096.
+    """
     rows = []
     for yy in range(y, y + h):
         g, hi_y = yy & 255, ((yy >> 8) & 15) << 4
