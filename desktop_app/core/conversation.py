@@ -13,7 +13,6 @@ TokenCounter = Callable[[str], int]
 # Qwen2.5-Math has a 4,096-token context; DashScope caps its input at 3,072 tokens, which also
 # leaves a local model 1,024 tokens to answer in. The estimate below is approximate, so a
 # reserve keeps an underestimate from overflowing the real limit.
-CONTEXT_TOKENS = 4096
 MAX_INPUT_TOKENS = 3072
 ESTIMATE_RESERVE_TOKENS = 256
 DEFAULT_BUDGET_TOKENS = MAX_INPUT_TOKENS - ESTIMATE_RESERVE_TOKENS

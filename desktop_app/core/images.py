@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import math
 import os
@@ -107,11 +106,6 @@ def load_image_file(
     except OSError as exc:
         raise ImageError(f'The image file "{name}" could not be read.') from exc
     return normalise_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
-
-
-def image_data_url(png: bytes) -> str:
-    """Return PNG bytes as a data: URL, the form vision APIs accept inline."""
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _open(data: bytes) -> Image.Image:

@@ -55,11 +55,6 @@ _ACTIVATION_BYTES = int(0.75 * _GIB)  # KV cache at 4K tokens, image activations
 _CUDA_CONTEXT_BYTES = int(0.5 * _GIB)
 _USABLE_FRACTION = 0.95  # leave room for the desktop and other programs on the GPU
 
-_SAFETENSORS_DTYPE_BYTES = {
-    "F64": 8, "I64": 8, "U64": 8, "F32": 4, "I32": 4, "U32": 4, "F16": 2, "BF16": 2,
-    "I16": 2, "U16": 2, "F8_E4M3": 1, "F8_E5M2": 1, "I8": 1, "U8": 1, "BOOL": 1,
-}  # fmt: skip
-
 
 @dataclass(frozen=True)
 class ModelInfo:

@@ -15,12 +15,12 @@ import pytest
 from PIL import Image, ImageFile
 
 from desktop_app.core import images
+from desktop_app.core.backends.base import png_data_url
 from desktop_app.core.errors import ImageError
 from desktop_app.core.images import (
     DEFAULT_PIXEL_BUDGET,
     PATCH,
     NormalisedImage,
-    image_data_url,
     load_image_file,
     normalise_image,
 )
@@ -271,7 +271,7 @@ def test_given_an_image_below_the_budget_when_normalised_then_never_upscaled() -
 def test_given_png_bytes_when_made_a_data_url_then_it_round_trips() -> None:
     png = normalise_image(_save(Image.new("RGB", (30, 30), RED), "PNG")).png
 
-    url = image_data_url(png)
+    url = png_data_url(png)
 
     assert url.startswith("data:image/png;base64,")
     with Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))) as img:

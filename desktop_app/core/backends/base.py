@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Literal, Protocol, TypedDict
@@ -39,3 +40,8 @@ class Solver(Protocol):
     ) -> Iterator[str]:
         """Yield the reply in increments; stop promptly when `cancel` is set."""
         ...
+
+
+def png_data_url(png: bytes) -> str:
+    """PNG bytes as a data: URL, the form vision APIs (and web pages) take inline."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import importlib
 import os
@@ -12,7 +11,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from desktop_app.core.backends.base import ChatMessage, RetryNotice
+from desktop_app.core.backends.base import ChatMessage, RetryNotice, png_data_url
 from desktop_app.core.backends.retry import RetryLater, RetryPolicy, parse_retry_after
 from desktop_app.core.backends.stop_strings import cut_at_stop
 from desktop_app.core.errors import (
@@ -24,14 +23,15 @@ from desktop_app.core.errors import (
     StreamInterrupted,
 )
 from desktop_app.core.secrets import MISSING_KEY
+from desktop_app.core.settings import CloudSettings
 
 BASE_URLS = {
     "beijing": "https://dashscope.aliyuncs.com/api/v1",
     "international": "https://dashscope-intl.aliyuncs.com/api/v1",
 }
 BASE_URL_ENV = "DASHSCOPE_HTTP_BASE_URL"
-DEFAULT_READER_MODEL = "qwen-vl-max-latest"
-DEFAULT_SOLVER_MODEL = "qwen2.5-math-72b-instruct"
+DEFAULT_READER_MODEL = CloudSettings.reader_model  # the settings' defaults are the one source
+DEFAULT_SOLVER_MODEL = CloudSettings.solver_model
 _RETRY_STATUSES = frozenset({500, 502, 503, 504})
 _RETRY_CODES = frozenset({"InternalError", "ServiceUnavailable", "RequestTimeOut"})
 _CANCEL_POLL_S = 0.05  # how soon a cancel cuts a read that is blocked on the network
@@ -78,7 +78,7 @@ class DashScopeBackend:
 
     def read(self, image_png: bytes, prompt: str, cancel: threading.Event) -> Iterator[str]:
         """Yield the reader model's transcription of a PNG image as it streams."""
-        image = "data:image/png;base64," + base64.b64encode(image_png).decode("ascii")
+        image = png_data_url(image_png)
         messages = [{"role": "user", "content": [{"image": image}, {"text": prompt}]}]
         yield from self._stream("multimodal", self.reader_model, messages, cancel)
 

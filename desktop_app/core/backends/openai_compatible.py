@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import socket
 import threading
@@ -10,7 +9,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from desktop_app.core.backends.base import ChatMessage, RetryNotice
+from desktop_app.core.backends.base import ChatMessage, RetryNotice, png_data_url
 from desktop_app.core.backends.retry import RetryLater, RetryPolicy, parse_retry_after
 from desktop_app.core.backends.stop_strings import StopScanner
 from desktop_app.core.errors import (
@@ -75,7 +74,7 @@ class OpenAICompatibleBackend:
 
     def read(self, image_png: bytes, prompt: str, cancel: threading.Event) -> Iterator[str]:
         """Yield the reader model's transcription of a PNG image as it streams."""
-        url = "data:image/png;base64," + base64.b64encode(image_png).decode("ascii")
+        url = png_data_url(image_png)
         content = [
             {"type": "image_url", "image_url": {"url": url}},
             {"type": "text", "text": prompt},

@@ -10,6 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app.core.backends.base import RetryNotice
+from desktop_app.core.backends.openai_compatible import KEY_ENV
 from desktop_app.core.errors import ConfigError, MissingKeyError, UsageError
 from desktop_app.core.secrets import KEYRING_SERVICE, MISSING_KEY, get_api_key
 from desktop_app.core.settings import ServerProfile, Settings
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 Stage = Literal["reader", "solver"]
 BASE_URL_ENV = "OPENAI_BASE_URL"
-OPENAI_KEY_ENV = "OPENAI_API_KEY"
+OPENAI_KEY_ENV = KEY_ENV
 LOCAL_MODULE = "desktop_app.core.backends.local_transformers"
 NO_SERVER = (
     "No OpenAI-compatible server is set: pass --base-url, set OPENAI_BASE_URL, "

@@ -9,6 +9,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+from desktop_app.core.backends.base import png_data_url
 from desktop_app.core.history.export import to_markdown
 from desktop_app.core.history.models import Conversation
 from desktop_app.core.markdown_render import render_markdown
@@ -56,10 +57,9 @@ def to_html(conversation: Conversation, image_png: bytes | None) -> str:
     title_md, saved_md, rest_md = ([*markdown.split("\n\n", 2), "", ""])[:3]
     figure = ""
     if image_png is not None:
-        data = base64.b64encode(image_png).decode("ascii")
         figure = (
             '<figure class="problem"><img alt="The problem as captured" '
-            f'src="data:image/png;base64,{data}"></figure>\n'
+            f'src="{png_data_url(image_png)}"></figure>\n'
         )
     body = render_markdown(f"{title_md}\n\n{saved_md}") + figure + render_markdown(rest_md)
     mathjax = _script_safe(mathjax_source())
