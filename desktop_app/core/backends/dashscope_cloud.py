@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import os
 import re
@@ -12,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from desktop_app.core.backends.base import ChatMessage, RetryNotice, png_data_url
+from desktop_app.core.backends.cancel_watch import cut_on_cancel
 from desktop_app.core.backends.retry import RetryLater, RetryPolicy, parse_retry_after
 from desktop_app.core.backends.stop_strings import cut_at_stop
 from desktop_app.core.errors import (
@@ -34,7 +36,6 @@ DEFAULT_READER_MODEL = CloudSettings.reader_model  # the settings' defaults are 
 DEFAULT_SOLVER_MODEL = CloudSettings.solver_model
 _RETRY_STATUSES = frozenset({500, 502, 503, 504})
 _RETRY_CODES = frozenset({"InternalError", "ServiceUnavailable", "RequestTimeOut"})
-_CANCEL_POLL_S = 0.05  # how soon a cancel cuts a read that is blocked on the network
 
 
 class DashScopeBackend:
@@ -126,64 +127,58 @@ class DashScopeBackend:
         responses: list[Any] = []
         session = requests.Session()
         session.hooks["response"].append(lambda r, *args, **kwargs: responses.append(r))
-        done = threading.Event()
-        watcher = threading.Thread(
-            target=_cut_on_cancel, args=(cancel, done, responses), name="dashscope-cancel"
-        )
-        watcher.daemon = True
-        watcher.start()
-        started = False
-        stream: Any = None
-        try:
-            # base_address per call: the SDK's module global is read once, at its import.
-            stream = api.call(
-                model=model,
-                messages=messages,
-                api_key=self._api_key,
-                stream=True,
-                incremental_output=True,
-                base_address=self.base_url,
-                request_timeout=self.request_timeout,
-                session=session,
-                **extra,
-            )
-            for rsp in stream:
-                if cancel.is_set():
+        with cut_on_cancel(cancel, functools.partial(_shut_sockets, responses), "dashscope-cancel"):
+            started = False
+            stream: Any = None
+            try:
+                # base_address per call: the SDK's module global is read once, at its import.
+                stream = api.call(
+                    model=model,
+                    messages=messages,
+                    api_key=self._api_key,
+                    stream=True,
+                    incremental_output=True,
+                    base_address=self.base_url,
+                    request_timeout=self.request_timeout,
+                    session=session,
+                    **extra,
+                )
+                for rsp in stream:
+                    if cancel.is_set():
+                        raise Cancelled()
+                    if rsp.status_code != 200:
+                        raise self._error(rsp, model, started)
+                    delta = _delta(rsp.output)
+                    if delta:
+                        started = True
+                        yield delta
+                if cancel.is_set():  # the cut socket may end the stream without an error
                     raise Cancelled()
-                if rsp.status_code != 200:
-                    raise self._error(rsp, model, started)
-                delta = _delta(rsp.output)
-                if delta:
-                    started = True
-                    yield delta
-            if cancel.is_set():  # the cut socket may end the stream without an error
-                raise Cancelled()
-        except requests.RequestException as exc:
-            if cancel.is_set():
-                raise Cancelled() from None
-            if started:
-                raise StreamInterrupted(
-                    "The connection to DashScope dropped mid-answer; the partial answer was kept."
-                ) from exc
-            host = urlsplit(self.base_url).netloc
-            final = BackendError(
-                f"Could not reach DashScope at {host}; check the network connection and retry."
-            )
-            raise RetryLater(f"Could not reach DashScope at {host}.", final) from exc
-        except (AppError, RetryLater):
-            raise
-        except Exception as exc:  # the SDK's own exceptions (invalid input, bad JSON, ...)
-            if cancel.is_set():
-                raise Cancelled() from None
-            raise BackendError(f"The DashScope SDK failed ({type(exc).__name__}).") from exc
-        finally:
-            done.set()
-            if stream is not None:
-                stream.close()
-            for response in responses:
-                response.close()
-            session.close()
-            watcher.join()
+            except requests.RequestException as exc:
+                if cancel.is_set():
+                    raise Cancelled() from None
+                if started:
+                    raise StreamInterrupted(
+                        "The connection to DashScope dropped mid-answer; the partial answer "
+                        "was kept."
+                    ) from exc
+                host = urlsplit(self.base_url).netloc
+                final = BackendError(
+                    f"Could not reach DashScope at {host}; check the network connection and retry."
+                )
+                raise RetryLater(f"Could not reach DashScope at {host}.", final) from exc
+            except (AppError, RetryLater):
+                raise
+            except Exception as exc:  # the SDK's own exceptions (invalid input, bad JSON, ...)
+                if cancel.is_set():
+                    raise Cancelled() from None
+                raise BackendError(f"The DashScope SDK failed ({type(exc).__name__}).") from exc
+            finally:
+                if stream is not None:
+                    stream.close()
+                for response in responses:
+                    response.close()
+                session.close()
 
     def _error(self, rsp: Any, model: str, started: bool) -> Exception:
         """The exception for an error reply; errors inside a stream all arrive as status 400."""
@@ -262,13 +257,9 @@ def _retry_after(headers: Any) -> float | None:
     return parse_retry_after(value)
 
 
-def _cut_on_cancel(cancel: threading.Event, done: threading.Event, responses: list[Any]) -> None:
-    """Shut the socket of a response being read when cancel is set, so the read returns now."""
-    cut = 0
-    while not done.wait(_CANCEL_POLL_S):
-        if cancel.is_set():
-            for response in responses[cut:]:
-                # urllib3 >= 2.3 supports this from another thread; older ones just wait.
-                with contextlib.suppress(Exception):
-                    response.raw.shutdown()
-            cut = len(responses)
+def _shut_sockets(responses: list[Any]) -> None:
+    """Shut the sockets of the responses being read, so a blocked read returns now."""
+    for response in responses:
+        # urllib3 >= 2.3 supports this from another thread; older ones just wait.
+        with contextlib.suppress(Exception):
+            response.raw.shutdown()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import socket
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -10,6 +11,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from desktop_app.core.backends.base import ChatMessage, RetryNotice, png_data_url
+from desktop_app.core.backends.cancel_watch import cut_on_cancel
 from desktop_app.core.backends.retry import RetryLater, RetryPolicy, parse_retry_after
 from desktop_app.core.backends.stop_strings import StopScanner
 from desktop_app.core.errors import (
@@ -23,7 +25,6 @@ from desktop_app.core.errors import (
 Continuation = Literal["vllm", "partial", "plain"]
 KEY_ENV = "OPENAI_API_KEY"
 NO_KEY = "EMPTY"  # what vLLM and Ollama accept when they run without --api-key
-_CANCEL_POLL_S = 0.05  # how soon a cancel cuts a read that is blocked on the network
 
 
 class OpenAICompatibleBackend:
@@ -142,67 +143,64 @@ class OpenAICompatibleBackend:
             kwargs["temperature"] = self.temperature
         if extra:
             kwargs["extra_body"] = extra
-        started, stream, done = False, None, threading.Event()
-        watcher: threading.Thread | None = None
-        try:
-            stream = self._client().chat.completions.create(**kwargs)
-            watcher = threading.Thread(
-                target=_cut_on_cancel, args=(cancel, done, stream.response), daemon=True
-            )
-            watcher.start()
-            # Servers that ignore `stop` must still never show the stop string.
-            scanner = StopScanner(stop)
-            for chunk in stream:
-                if cancel.is_set():
+        started, stream = False, None
+        streams: list[Any] = []  # the open stream, once there is one: a cancel cuts it
+        with cut_on_cancel(cancel, functools.partial(_shut_sockets, streams), "openai-cancel"):
+            try:
+                stream = self._client().chat.completions.create(**kwargs)
+                streams.append(stream)
+                # Servers that ignore `stop` must still never show the stop string.
+                scanner = StopScanner(stop)
+                for chunk in stream:
+                    if cancel.is_set():
+                        raise Cancelled()
+                    piece = chunk.choices[0].delta.content if chunk.choices else None
+                    text = scanner.feed(piece or "")
+                    if text:
+                        started = True
+                        yield text
+                    if scanner.stopped:
+                        return
+                if cancel.is_set():  # the cut socket may end the stream without an error
                     raise Cancelled()
-                piece = chunk.choices[0].delta.content if chunk.choices else None
-                text = scanner.feed(piece or "")
-                if text:
-                    started = True
-                    yield text
-                if scanner.stopped:
-                    return
-            if cancel.is_set():  # the cut socket may end the stream without an error
-                raise Cancelled()
-            if tail := scanner.finish():
-                yield tail
-        except openai.APIStatusError as exc:
-            if cancel.is_set():
-                raise Cancelled() from None
-            raise self._status_error(exc, model) from None
-        except openai.APIConnectionError as exc:
-            if cancel.is_set():
-                raise Cancelled() from None
-            if started:
-                raise StreamInterrupted(
-                    f"The connection to {self.host} dropped mid-answer; the partial answer "
-                    "was kept."
+                if tail := scanner.finish():
+                    yield tail
+            except openai.APIStatusError as exc:
+                if cancel.is_set():
+                    raise Cancelled() from None
+                raise self._status_error(exc, model) from None
+            except openai.APIConnectionError as exc:
+                if cancel.is_set():
+                    raise Cancelled() from None
+                if started:
+                    raise StreamInterrupted(
+                        f"The connection to {self.host} dropped mid-answer; the partial answer "
+                        "was kept."
+                    ) from exc
+                final = BackendError(
+                    f"Could not reach the server at {self.host}; check that it is running and that "
+                    "the base URL is right."
+                )
+                raise RetryLater(f"Could not reach the server at {self.host}.", final) from exc
+            except openai.APIError as exc:  # an error event inside a 200 stream
+                if cancel.is_set():
+                    raise Cancelled() from None
+                detail = self._detail(exc.message)
+                if started:
+                    raise StreamInterrupted(
+                        f"The server at {self.host} failed mid-answer ({detail}); the partial "
+                        "answer was kept."
+                    ) from exc
+                raise BackendError(
+                    f"The server at {self.host} reported an error ({detail})."
                 ) from exc
-            final = BackendError(
-                f"Could not reach the server at {self.host}; check that it is running and that "
-                "the base URL is right."
-            )
-            raise RetryLater(f"Could not reach the server at {self.host}.", final) from exc
-        except openai.APIError as exc:  # an error event inside a 200 stream
-            if cancel.is_set():
-                raise Cancelled() from None
-            detail = self._detail(exc.message)
-            if started:
-                raise StreamInterrupted(
-                    f"The server at {self.host} failed mid-answer ({detail}); the partial "
-                    "answer was kept."
-                ) from exc
-            raise BackendError(f"The server at {self.host} reported an error ({detail}).") from exc
-        except (AppError, RetryLater):
-            raise
-        except openai.OpenAIError as exc:
-            raise BackendError(f"The OpenAI SDK failed ({type(exc).__name__}).") from exc
-        finally:
-            done.set()
-            if watcher is not None:
-                watcher.join()
-            if stream is not None:
-                stream.close()
+            except (AppError, RetryLater):
+                raise
+            except openai.OpenAIError as exc:
+                raise BackendError(f"The OpenAI SDK failed ({type(exc).__name__}).") from exc
+            finally:
+                if stream is not None:
+                    stream.close()
 
     def _status_error(self, exc: Any, model: str) -> Exception:
         """The app's error (or a RetryLater) for an HTTP error reply."""
@@ -286,11 +284,9 @@ def _make_client(base_url: str, key: str, headers: Mapping[str, str], timeout: f
     )
 
 
-def _cut_on_cancel(cancel: threading.Event, done: threading.Event, response: Any) -> None:
-    """Shut the socket being read when cancel is set: closing it alone does not wake a read."""
-    while not done.wait(_CANCEL_POLL_S):
-        if cancel.is_set():
-            with contextlib.suppress(Exception):
-                stream = response.extensions["network_stream"]
-                stream.get_extra_info("socket").shutdown(socket.SHUT_RDWR)
-            return
+def _shut_sockets(streams: list[Any]) -> None:
+    """Shut the socket being read: closing the stream alone does not wake a blocked read."""
+    for stream in streams:
+        with contextlib.suppress(Exception):
+            network = stream.response.extensions["network_stream"]
+            network.get_extra_info("socket").shutdown(socket.SHUT_RDWR)
