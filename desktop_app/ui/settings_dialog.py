@@ -204,9 +204,13 @@ class DashScopePage(QWidget):
         """Send a one-token solve with the typed (or saved) key, off the GUI thread."""
         if self.tester.running:
             return
-        key = self.entered_key() or self.get_key() or ""
+        typed, saved = self.entered_key(), self.get_key  # the keyring is read off the GUI thread
         region, model = self._s.cloud.region, self._s.cloud.solver_model
-        self.tester.run(lambda cancel: dashscope_probe(key, region, model, cancel), self._answered)
+
+        def probe(cancel: threading.Event) -> str:
+            return dashscope_probe(typed or saved() or "", region, model, cancel)
+
+        self.tester.run(probe, self._answered)
 
     def _answered(self, model: object) -> str:
         return translate("SettingsDialog", "OK: {model} answered.").format(model=model)

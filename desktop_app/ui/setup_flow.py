@@ -47,10 +47,6 @@ class SetupFlow(QObject):
         dialog.finished.connect(functools.partial(self._on_closed, dialog))
         dialog.open()
 
-    def check_now(self) -> None:
-        """Decide on the welcome page at once (after the user changed something)."""
-        self.welcome_decided.emit(needs_welcome(self._settings, get_api_key() is not None))
-
     def check_in_background(self) -> None:
         """Decide on the welcome page off the GUI thread: a keyring look-up can take 0.4 s."""
         relay = _KeyCheck()  # the thread holds it, so a closed window is never signalled
@@ -71,4 +67,4 @@ class SetupFlow(QObject):
             setattr(self._settings, field.name, getattr(new, field.name))
         self._save(self._settings)
         self.settings_changed.emit()
-        self.check_now()
+        self.check_in_background()
