@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import signal
 import sys
 import threading
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import Any
 
 from desktop_app import __version__
-from desktop_app.core.errors import AppError, UsageError
+from desktop_app.core.errors import AppError, Cancelled, UsageError
+from desktop_app.json_lines import write_json_line
 
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -88,7 +87,7 @@ def _run_solve(args: argparse.Namespace) -> int:
     except AppError as exc:
         return _report(exc, args)
     except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+        return Cancelled.exit_code
     except Exception as exc:  # a bug: one sentence, the traceback only with --debug
         if args.debug:
             raise
@@ -100,14 +99,11 @@ def _run_solve(args: argparse.Namespace) -> int:
 
 def _report(exc: AppError, args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
-        _emit_json(sys.stdout, {"type": "error", "message": str(exc), "exit_code": exc.exit_code})
+        write_json_line(
+            sys.stdout, {"type": "error", "message": str(exc), "exit_code": exc.exit_code}
+        )
     sys.stderr.write(f"qwen-math: {exc}\n")
     return exc.exit_code
-
-
-def _emit_json(out: TextIO, obj: dict[str, Any]) -> None:
-    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    out.flush()
 
 
 def interruptible(cancel: threading.Event) -> None:

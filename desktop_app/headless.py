@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import threading
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from desktop_app.core.backends.registry import build_backends
 from desktop_app.core.errors import ConfigError, ImageError, UsageError
@@ -27,8 +26,7 @@ from desktop_app.core.paths import app_dirs
 from desktop_app.core.pipeline import SolveRequest, run_pipeline
 from desktop_app.core.prompts import Mode
 from desktop_app.core.settings import Settings, load_settings
-
-EXIT_INTERRUPTED = 130
+from desktop_app.json_lines import write_json_line
 
 
 def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -128,7 +126,7 @@ class _Printer:
         if self._json:
             obj = to_json(event)
             if obj is not None and obj["type"] not in ("stage", "retrying"):
-                self._write_json(obj)
+                write_json_line(self._out, obj)
             if isinstance(event, Failed):
                 self._err.write(f"qwen-math: {event.message}\n")
             return
@@ -166,8 +164,4 @@ class _Printer:
         if not self._at_line_start:
             self._out.write("\n")
             self._at_line_start = True
-        self._out.flush()
-
-    def _write_json(self, obj: dict[str, Any]) -> None:
-        self._out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         self._out.flush()

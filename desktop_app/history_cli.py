@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -12,6 +11,7 @@ from desktop_app.core.errors import AppError, UsageError
 from desktop_app.core.history.export import export_markdown, to_markdown
 from desktop_app.core.history.models import Conversation, ConversationSummary, Turn
 from desktop_app.core.history.store import HistoryStore, default_store_path
+from desktop_app.json_lines import write_json_line
 
 SHORT_ID = 8
 
@@ -69,7 +69,7 @@ def _list(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
         out.write("No saved problems yet.\n")
     for summary in summaries:
         if args.json:
-            _json_line(out, _summary_json(summary))
+            write_json_line(out, _summary_json(summary))
         else:
             out.write(f"{summary.id[:SHORT_ID]}  {_when(summary.updated_at)}  {summary.title}\n")
 
@@ -78,7 +78,7 @@ def _show(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
     conversation = store.get(store.resolve_id(args.id))
     image = store.image_path(conversation)
     if args.json:
-        _json_line(out, _conversation_json(conversation, image))
+        write_json_line(out, _conversation_json(conversation, image))
     else:
         out.write(to_markdown(conversation, str(image) if image else None))
 
@@ -87,7 +87,7 @@ def _search(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
     for hit in store.search(args.text, max(args.limit, 0)):
         summary = hit.conversation
         if args.json:
-            _json_line(out, {**_summary_json(summary), "snippet": hit.snippet})
+            write_json_line(out, {**_summary_json(summary), "snippet": hit.snippet})
         else:
             out.write(f"{summary.id[:SHORT_ID]}  {_when(summary.updated_at)}  {summary.title}\n")
             out.write(f"    {hit.snippet}\n")
@@ -117,7 +117,7 @@ def _export(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
     else:
         written = export_markdown(conversation, image, target)
     if args.json:
-        _json_line(out, {"id": conversation.id, "files": [str(p) for p in written]})
+        write_json_line(out, {"id": conversation.id, "files": [str(p) for p in written]})
     else:
         out.write("".join(f"{path}\n" for path in written))
 
@@ -126,7 +126,7 @@ def _delete(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
     conv_id = store.resolve_id(args.id)
     store.delete(conv_id)
     if args.json:
-        _json_line(out, {"deleted": conv_id})
+        write_json_line(out, {"deleted": conv_id})
     else:
         out.write(f"Deleted {conv_id}.\n")
 
@@ -185,7 +185,3 @@ def _conversation_json(conversation: Conversation, image: Path | None) -> dict[s
         "transcript": conversation.transcript,
         "turns": [_turn_json(turn) for turn in conversation.turns],
     }
-
-
-def _json_line(out: TextIO, obj: dict[str, Any]) -> None:
-    out.write(json.dumps(obj, ensure_ascii=False) + "\n")

@@ -9,7 +9,6 @@ and MathJax, without a network, a key or a display (QT_QPA_PLATFORM=offscreen).
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from typing import TYPE_CHECKING
@@ -28,11 +27,6 @@ _COUNT_SCRIPT = (
     "(typeof typesetIdle === 'function' && typesetIdle())"
     " ? document.querySelectorAll('mjx-container svg').length : -1"
 )
-
-
-def selftest_requested() -> bool:
-    """Whether the environment asks for the self-test."""
-    return os.environ.get(ENV_VAR) == "1"
 
 
 def run_selftest(window: MainWindow) -> None:
