@@ -22,7 +22,6 @@ from desktop_app.core.history.models import (
     Turn,
     TurnStatus,
     UnknownConversation,
-    derive_title,
     shorten,
 )
 
@@ -83,18 +82,15 @@ class HistoryStore:
         conv_id = uuid.uuid4().hex
         now = self._clock()
         custom = title is not None and bool(title.strip())
-        shown = shorten(" ".join(title.split())) if custom and title else derive_title(transcript)
+        shown = shorten(" ".join(title.split())) if custom and title else ""  # "": refresh sets it
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO conversations (id, created_at, updated_at, title, custom_title, "
                 "image_sha256, transcript) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (conv_id, now, now, shown, int(custom), sha256, transcript),
             )
-            conn.execute(
-                "INSERT INTO search_index (rowid, title, transcript, questions, answers) "
-                "VALUES (?, ?, ?, '', '')",
-                (cursor.lastrowid, shown, transcript),
-            )
+            assert cursor.lastrowid is not None
+            search.refresh(conn, cursor.lastrowid)  # the default title and the index row
         return conv_id
 
     def add_turn(
