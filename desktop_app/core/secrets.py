@@ -21,16 +21,19 @@ log = logging.getLogger(__name__)
 def get_api_key() -> str | None:
     """The key from DASHSCOPE_API_KEY, else from the keyring, else None."""
     key = os.environ.get(ENV_VAR, "").strip()
-    if key:
-        return key
+    return key or keyring_get(KEYRING_USER)
+
+
+def keyring_get(entry: str) -> str | None:
+    """The secret stored under `entry` in the OS keyring, stripped; None if none or no keyring."""
     try:
         import keyring
 
-        stored = keyring.get_password(KEYRING_SERVICE, KEYRING_USER)
+        stored = keyring.get_password(KEYRING_SERVICE, entry)
     except Exception as exc:  # any keyring backend failure means "no stored key"
         log.info("keyring unavailable: %s", type(exc).__name__)
         return None
-    return stored.strip() if stored else None
+    return stored.strip() if stored and stored.strip() else None
 
 
 def store_api_key(key: str) -> None:

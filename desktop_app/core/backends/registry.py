@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from desktop_app.core.backends.base import RetryNotice
 from desktop_app.core.backends.openai_compatible import KEY_ENV
 from desktop_app.core.errors import ConfigError, MissingKeyError, UsageError
-from desktop_app.core.secrets import KEYRING_SERVICE, MISSING_KEY, get_api_key
+from desktop_app.core.secrets import MISSING_KEY, get_api_key, keyring_get
 from desktop_app.core.settings import ServerProfile, Settings
 from desktop_app.core.solve_request import Backends
 
@@ -161,18 +161,13 @@ def profile_api_key(profile: ServerProfile) -> tuple[str | None, str]:
             )
         return key, f"the {profile.api_key_env} environment variable"
     if profile.keyring_entry:
-        try:
-            import keyring
-
-            stored = keyring.get_password(KEYRING_SERVICE, profile.keyring_entry)
-        except Exception:  # any keyring backend failure means "no stored key"
-            stored = None
+        stored = keyring_get(profile.keyring_entry)
         if not stored:
             raise ConfigError(
                 f"The server {profile.name!r} takes its key from the keyring entry "
                 f"{profile.keyring_entry!r}, which is empty or unavailable."
             )
-        return stored.strip(), f"the keyring entry {profile.keyring_entry!r}"
+        return stored, f"the keyring entry {profile.keyring_entry!r}"
     # No key at all is normal for vLLM and Ollama; the backend then sends "EMPTY".
     return os.environ.get(OPENAI_KEY_ENV, "").strip() or None, f"the {OPENAI_KEY_ENV} variable"
 
