@@ -53,3 +53,12 @@ class StreamInterrupted(BackendError):
         self, message: str = "The connection dropped mid-answer; the partial answer was kept."
     ) -> None:
         super().__init__(message)
+
+
+def one_line(text: str, limit: int = 200, *, secret: str | None = None) -> str:
+    """Someone else's message, fit to quote in one of our sentences: one line, no trailing
+    period, `secret` masked, at most `limit` characters (an ellipsis marks a cut)."""
+    line = " ".join(text.split()).rstrip(".")
+    if secret:
+        line = line.replace(secret, "***")
+    return line if len(line) <= limit else line[: limit - 1] + "…"

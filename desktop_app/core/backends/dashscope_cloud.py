@@ -6,7 +6,6 @@ import contextlib
 import functools
 import importlib
 import os
-import re
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
@@ -23,6 +22,7 @@ from desktop_app.core.errors import (
     ConfigError,
     MissingKeyError,
     StreamInterrupted,
+    one_line,
 )
 from desktop_app.core.secrets import MISSING_KEY
 from desktop_app.core.settings import CloudSettings
@@ -230,10 +230,7 @@ class DashScopeBackend:
 
     def _detail(self, message: str) -> str:
         """The service's message, trimmed, on one line, and with the key masked in any case."""
-        text = re.sub(r"\s+", " ", message).strip().rstrip(".")
-        if self._api_key:
-            text = text.replace(self._api_key, "***")
-        return text[:200]
+        return one_line(message, secret=self._api_key)
 
 
 def _delta(output: Any) -> str:

@@ -20,6 +20,7 @@ from desktop_app.core.errors import (
     Cancelled,
     ConfigError,
     StreamInterrupted,
+    one_line,
 )
 
 Continuation = Literal["vllm", "partial", "plain"]
@@ -240,10 +241,7 @@ class OpenAICompatibleBackend:
 
     def _detail(self, message: str) -> str:
         """The server's message on one line, trimmed, with the key masked in any case."""
-        text = " ".join(message.split()).rstrip(".")
-        if self._api_key != NO_KEY:
-            text = text.replace(self._api_key, "***")
-        return text[:200]
+        return one_line(message, secret=None if self._api_key == NO_KEY else self._api_key)
 
 
 def list_models(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.errors import BackendError, ConfigError
+from desktop_app.core.errors import BackendError, ConfigError, one_line
 from desktop_app.core.heavy_imports import import_heavy
 from desktop_app.core.local_models import (
     ModelInfo,
@@ -222,5 +222,4 @@ def _dtype_keyword(version: str) -> str:
 
 def short(exc: BaseException) -> str:
     """An exception's message on one line, trimmed and without a trailing period."""
-    text = " ".join(str(exc).split()).rstrip(".")
-    return (text[:160] + "…") if len(text) > 160 else text or "no details"
+    return one_line(str(exc), 160) or "no details"
