@@ -83,7 +83,8 @@ def test_a_follow_up_that_needed_a_key_stays_in_its_conversation(
     window.question_edit.setPlainText(TRANSCRIPT)
     window.solve_action.trigger()
     qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 2", timeout=15000)
-    qtbot.waitUntil(lambda: store.count() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: not window.stop_action.isEnabled(), timeout=10000)  # run ended
+    assert store.count() == 1
     monkeypatch.delenv("DASHSCOPE_API_KEY")
     window.question_edit.setPlainText("Can you check it?")
     window.solve_action.trigger()
