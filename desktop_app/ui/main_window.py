@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 from collections.abc import Callable
@@ -18,12 +17,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QSplitter,
-    QWidget,
 )
 
-from desktop_app.core.errors import Cancelled
 from desktop_app.core.settings import Settings
 from desktop_app.ui.answer_pane import AnswerPane
+from desktop_app.ui.answer_run import AnswerRun, KeyPrompt
 from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.drop_area import image_bytes_from_mime
 from desktop_app.ui.export_flow import export_conversation
@@ -33,20 +31,16 @@ from desktop_app.ui.problem_panel import ProblemPanel
 from desktop_app.ui.setup_flow import SetupFlow
 from desktop_app.ui.snip_flow import SnipFlow, raise_window
 from desktop_app.ui.theme import answer_page_theme, apply_theme
-from desktop_app.ui.tir_consent import ConsentPrompt, ask_tir_consent, check_note
+from desktop_app.ui.tir_consent import ConsentPrompt, ask_tir_consent
 from desktop_app.ui.window_state import restore_window_state, save_window_state
 
 if TYPE_CHECKING:
-    from desktop_app.core.events import Event, Failed
     from desktop_app.core.history.store import HistoryStore
     from desktop_app.core.prompts import Mode
     from desktop_app.core.solve_request import SolveRequest
     from desktop_app.ui.solve_run import BackendsFactory
-    from desktop_app.ui.workers import PipelineWorker
 
 log = logging.getLogger(__name__)
-
-KeyPrompt = Callable[[QWidget], bool]  # asks for a key and stores it; False when cancelled
 
 IMAGE_FILTER = QT_TRANSLATE_NOOP(
     "MainWindow", "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff);;All files (*)"
@@ -99,13 +93,8 @@ class MainWindow(QMainWindow):
         self._settings = settings or Settings()
         self._save_settings = save_settings or (lambda _settings: None)
         self._ask_tir_consent = ask_tir_consent
-        self._answer_parts: list[str] = []  # the streamed answer's Markdown source
-        self._final_answer: str | None = None
-        self._last_start: tuple[SolveRequest, str | None, str] | None = None
         self._conversation_id: str | None = None
-        self._worker: PipelineWorker | None = None
         self._image: bytes | None = None
-        self._retry_after_key = False  # run the last request again once its thread has ended
         self.setWindowTitle("Qwen Math")
         self.resize(1280, 800)
         self._build()
@@ -142,6 +131,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.splitter = splitter
         self.answer_view.set_theme(answer_page_theme(self._settings.ui.theme))
+        self._build_answer_run()
         self.setup = SetupFlow(self, self._settings, self._save_settings)
         self.setup.settings_changed.connect(self._on_settings_changed)
         self.setup.welcome_decided.connect(self._on_welcome_decided)
@@ -153,6 +143,25 @@ class MainWindow(QMainWindow):
         self.mode_box.setCurrentIndex(0 if self._settings.solve.mode == "cot" else 1)
         self.mode_box.currentIndexChanged.connect(self._on_mode_changed)
         restore_window_state(self, splitter)
+
+    def _build_answer_run(self) -> None:
+        run = AnswerRun(
+            self.answer_view,
+            self.transcript_editor,
+            self._make_backends,
+            self._store,
+            self._ask_api_key,
+            self._with_mode,
+            self,
+        )
+        run.status.connect(self._set_status)
+        run.started.connect(self._on_run_started)
+        run.running.connect(self._on_running)
+        run.final_answer_ready.connect(lambda: self.copy_answer_action.setEnabled(True))
+        run.image_ready.connect(self.problem.show_image)
+        run.conversation_saved.connect(self._on_conversation_saved)
+        run.finished.connect(self._on_run_finished)
+        self.answer_run = run
 
     # -- user actions --------------------------------------------------------------------
 
@@ -251,34 +260,19 @@ class MainWindow(QMainWindow):
         self, request: SolveRequest, *, conversation_id: str | None = None, shown: str = ""
     ) -> None:
         """Run `request` (a new turn of `conversation_id` if given), stopping any run first."""
-        self.stop()
+        self.answer_run.start(request, conversation_id=conversation_id, shown=shown)
+
+    def _with_mode(self, request: SolveRequest) -> SolveRequest:
+        """`request` in the toolbar's mode; TIR only with consent, else step by step."""
         request = replace(request, mode=self.current_mode())
         if request.mode == "tir" and not self._tir_allowed():
             self.mode_box.setCurrentIndex(0)
             request = replace(request, mode="cot")
-        self._last_start = (request, conversation_id, shown)
-        self.answer_pane.show_welcome(False)
-        self._answer_parts, self._final_answer = [], None
-        for action in (self.regenerate_action, self.copy_answer_action, self.copy_source_action):
-            action.setEnabled(False)
-        self.transcript_editor.set_text(request.transcript or "")
-        self.answer_view.clear()
-        if shown:
-            self.answer_view.set_markdown(shown)  # earlier turns stay above the new answer
-        from desktop_app.ui.solve_run import solve_worker  # the pipeline, on the first solve
-
-        worker = solve_worker(request, self._make_backends, self._store, conversation_id)
-        worker.event_emitted.connect(self._on_event)
-        worker.finished.connect(functools.partial(self._on_worker_finished, worker))
-        self._worker = worker
-        self.stop_action.setEnabled(True)
-        self._set_status(self.tr("Starting…"))
-        worker.start()
+        return request
 
     def stop(self) -> None:
         """Stop the run in progress; what streamed so far stays on screen."""
-        if self._worker is not None:
-            self._worker.cancel()
+        self.answer_run.stop()
 
     @Slot(bytes, str)
     def _on_image_chosen(self, data: bytes, name: str) -> None:
@@ -323,7 +317,8 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_welcome_decided(self, show: bool) -> None:
-        if self._worker is None and not self._answer_parts:  # never hide an answer in progress
+        run = self.answer_run
+        if not run.active and not run.has_answer:  # never hide an answer in progress
             self.answer_pane.show_welcome(show)
 
     def current_mode(self) -> Mode:
@@ -332,20 +327,15 @@ class MainWindow(QMainWindow):
 
     def regenerate(self) -> None:
         """Answer the last request again (a new turn when it belonged to a conversation)."""
-        if self._last_start is not None:
-            request, conversation_id, shown = self._last_start
-            self.start(request, conversation_id=conversation_id, shown=shown)
+        self.answer_run.regenerate()
 
     def copy_final_answer(self) -> None:
         """Put the final answer (LaTeX) on the clipboard."""
-        if self._final_answer is not None:
-            QApplication.clipboard().setText(self._final_answer)
-            self._set_status(self.tr("Final answer copied."))
+        self.answer_run.copy_final_answer()
 
     def copy_source(self) -> None:
         """Put the whole answer's Markdown + LaTeX source on the clipboard."""
-        QApplication.clipboard().setText("".join(self._answer_parts))
-        self._set_status(self.tr("Answer copied as Markdown."))
+        self.answer_run.copy_source()
 
     def export_conversation(self, target: Path | None = None) -> list[Path]:
         """Save the open conversation as Markdown (image beside it) or a standalone web page."""
@@ -359,7 +349,7 @@ class MainWindow(QMainWindow):
 
     def unload_local_models(self) -> None:
         """Free the GPU (or RAM) the local models hold; they load again on the next question."""
-        if self._worker is not None:
+        if self.answer_run.active:
             self._set_status(self.tr("Stop the answer in progress first."))
             return
         loading = sys.modules.get("desktop_app.core.backends.local._loading")
@@ -388,101 +378,31 @@ class MainWindow(QMainWindow):
             self._save_settings(self._settings)
         return answer in ("once", "always")
 
-    def _show_answer_text(self, text: str) -> None:
-        self._answer_parts.append(text)
-        self.answer_view.append_delta(text)
+    # -- the answer run ------------------------------------------------------------------
 
-    # -- pipeline events -------------------------------------------------------------------
+    @Slot()
+    def _on_run_started(self) -> None:
+        self.answer_pane.show_welcome(False)
+        for action in (self.regenerate_action, self.copy_answer_action, self.copy_source_action):
+            action.setEnabled(False)
 
-    @Slot(object)
-    def _on_event(self, event: Event) -> None:
-        from desktop_app.core.events import (  # loaded with the first solve, not at start-up
-            AnswerDelta,
-            CodeBlock,
-            CodeOutput,
-            Failed,
-            FinalAnswer,
-            Finished,
-            ImageReady,
-            Notice,
-            Retrying,
-            StageStarted,
-            TranscriptDelta,
-        )
-
-        if self.sender() is not self._worker:
-            return  # a late event from a run that was replaced
-        if isinstance(event, ImageReady):
-            self.problem.show_image(event.png)
-        elif isinstance(event, StageStarted):
-            if event.stage == "read":
-                status = self.tr("Reading the image with {model}…")
-            else:
-                status = self.tr("Solving with {model}…")
-            self._set_status(status.format(model=event.model))
-            self.transcript_editor.set_streaming(event.stage == "read")
-        elif isinstance(event, TranscriptDelta):
-            self.transcript_editor.append_text(event.delta)
-        elif isinstance(event, AnswerDelta):
-            self._show_answer_text(event.delta)
-        elif isinstance(event, CodeBlock):
-            self._set_status(self.tr("Running the model's Python code in the sandbox…"))
-        elif isinstance(event, CodeOutput) and event.status != "ok":
-            notice = self.tr("The code ended with status: {status}.").format(status=event.status)
-            self.answer_view.show_notice(notice, "info")
-        elif isinstance(event, Notice):
-            self.answer_view.show_notice(event.message, "warning")
-        elif isinstance(event, Retrying):
-            again = self.tr("{reason} Trying again in {seconds} s…")
-            self._set_status(again.format(reason=event.reason, seconds=f"{event.delay:.0f}"))
-        elif isinstance(event, FinalAnswer):
-            self._final_answer = event.answer
-            self.copy_answer_action.setEnabled(True)
-            note = check_note(event.check)
-            status = self.tr("Final answer: {answer}").format(answer=event.answer)
-            if note:
-                status = self.tr("{status} ({note})").format(status=status, note=note)
-            self._set_status(status)
-            self.answer_view.flush()
-            self.answer_view.show_final(event.answer, note or self.tr("not checked"), event.check)
-        elif isinstance(event, Finished):
-            self.answer_view.finish()
-            if event.conversation_id is not None:
-                self._conversation_id = event.conversation_id
-            if self._final_answer is None:  # the final answer stays in the status bar
-                self._set_status(self.tr("Done."))
-        elif isinstance(event, Failed):
-            self._on_failed(event)
-
-    def _on_failed(self, event: Failed) -> None:
-        self.transcript_editor.set_streaming(False)
-        self.answer_view.finish()
-        if event.exit_code == Cancelled.exit_code:
-            self._set_status(self.tr("Stopped."))
-            self.answer_view.show_notice(self.tr("Stopped. The partial answer is kept."), "info")
-            return
-        self._set_status(event.message)
-        if event.needs_key and self._ask_api_key(self):
-            # run it again (same conversation) once this run's thread has ended: never two
-            self._retry_after_key = True
-            return
-        self.answer_view.show_notice(event.message, "error")
-
-    def _on_worker_finished(self, worker: PipelineWorker) -> None:
-        worker.wait(1.0)
-        if worker is self._worker:
-            self.stop_action.setEnabled(False)
+    @Slot(bool)
+    def _on_running(self, running: bool) -> None:
+        self.stop_action.setEnabled(running)
+        if not running:
             self.regenerate_action.setEnabled(True)
-            self.copy_source_action.setEnabled(bool(self._answer_parts))
-            self._worker = None
-            if self.history_sidebar is not None:
-                self.history_sidebar.refresh()  # stopped and failed turns are saved too
-                if self._conversation_id is not None:
-                    self.history_sidebar.select(self._conversation_id)
-            if self._retry_after_key:
-                self._retry_after_key = False
-                self.regenerate()
-        worker.deleteLater()
+
+    @Slot(str)
+    def _on_conversation_saved(self, conversation_id: str) -> None:
+        self._conversation_id = conversation_id
+
+    @Slot(bool)
+    def _on_run_finished(self, has_answer: bool) -> None:
+        self.copy_source_action.setEnabled(has_answer)
+        if self.history_sidebar is not None:
+            self.history_sidebar.refresh()  # stopped and failed turns are saved too
+            if self._conversation_id is not None:
+                self.history_sidebar.select(self._conversation_id)
 
     def _set_status(self, text: str) -> None:
         self.status_label.setText(text)
@@ -493,11 +413,7 @@ class MainWindow(QMainWindow):
         """Stop and join the run in progress; True when no thread is left."""
         if self.history_sidebar is not None:
             self.history_sidebar.shutdown()  # a pending delete becomes final
-        worker = self._worker
-        if worker is None:
-            return True
-        worker.cancel()
-        return worker.wait(timeout)
+        return self.answer_run.shutdown(timeout)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         save_window_state(self, self.splitter)
