@@ -26,6 +26,7 @@ from desktop_app.core.errors import (
 )
 from desktop_app.core.prompts import READER_PROMPT, solver_messages
 from tests.fakes.dashscope_server import FakeDashScope
+from tests.threads import wait_threads_gone
 
 KEY = "sk-test-0123456789abcdef"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
@@ -38,10 +39,7 @@ def no_thread_leaks() -> Iterator[None]:
     """Every test leaves the same threads running as it found."""
     before = set(threading.enumerate())
     yield
-    deadline = time.monotonic() + 2.0
-    while set(threading.enumerate()) - before and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert set(threading.enumerate()) - before == set()
+    assert wait_threads_gone(lambda: set(threading.enumerate()) - before) == set()
 
 
 @pytest.fixture

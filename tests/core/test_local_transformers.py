@@ -21,15 +21,17 @@ from desktop_app.core.backends.local import _loading
 from desktop_app.core.backends.local_transformers import LocalTransformersBackend
 from desktop_app.core.backends.stop_strings import StopScanner
 from desktop_app.core.errors import BackendError, Cancelled, ConfigError
+from tests.fakes.images import png_bytes
 from tests.fakes.tiny_models import (
     IM_END_ID,
-    problem_png,
     tiny_reader_dir,  # noqa: F401  (fixture)
     tiny_solver_dir,  # noqa: F401  (fixture)
 )
+from tests.threads import wait_threads_gone
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTION = [{"role": "user", "content": "Solve x + 1 = 3 for x."}]
+PROBLEM_PNG = png_bytes(84, 56, text="x+1=3", at=(4, 20))  # a small picture of an equation
 _OUR_THREADS = ("local-generate", "local-model-idle-unload")
 
 
@@ -41,10 +43,7 @@ def _our_threads() -> list[threading.Thread]:
 def no_leftover_threads() -> Iterator[None]:
     """Every test ends with no generate thread or idle timer running and the lock free."""
     yield
-    deadline = time.monotonic() + 2
-    while _our_threads() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not _our_threads(), "a generate thread or idle timer was left running"
+    assert not wait_threads_gone(_our_threads), "a generate thread or idle timer was left running"
     assert not lt._GENERATION_LOCK.locked()
 
 
@@ -117,7 +116,7 @@ def test_reader_streams_a_transcription(tiny_reader_dir: Path) -> None:  # noqa:
         min_pixels=4 * 28 * 28,
         max_pixels=16 * 28 * 28,
     )
-    deltas = list(reader.read(problem_png(), "Describe the math.", threading.Event()))
+    deltas = list(reader.read(PROBLEM_PNG, "Describe the math.", threading.Event()))
     assert "".join(deltas)
     model = _loaded_model(reader, "reader")
     assert type(model).__name__ == "Qwen2VLForConditionalGeneration"
@@ -362,7 +361,7 @@ def test_local_folders_never_touch_the_network(
         min_pixels=4 * 28 * 28,
         max_pixels=16 * 28 * 28,
     )
-    assert list(backend.read(problem_png(), "Describe.", threading.Event()))
+    assert list(backend.read(PROBLEM_PNG, "Describe.", threading.Event()))
     assert list(backend.solve(QUESTION, threading.Event()))
 
 

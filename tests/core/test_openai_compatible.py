@@ -18,6 +18,7 @@ from desktop_app.core.backends.openai_compatible import (
 from desktop_app.core.errors import BackendError, Cancelled, ConfigError, StreamInterrupted
 from desktop_app.core.prompts import READER_PROMPT
 from tests.fakes.openai_server import FakeOpenAI
+from tests.threads import wait_threads_gone
 
 KEY = "sk-test-openai-5e1d"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
@@ -30,10 +31,7 @@ def no_thread_leaks() -> Iterator[None]:
     """Every test leaves the same threads running as it found."""
     before = set(threading.enumerate())
     yield
-    deadline = time.monotonic() + 2.0
-    while set(threading.enumerate()) - before and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert set(threading.enumerate()) - before == set()
+    assert wait_threads_gone(lambda: set(threading.enumerate()) - before) == set()
 
 
 @pytest.fixture

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import threading
 from collections.abc import Callable, Iterator, Sequence
 
 import pytest
-from PIL import Image
 
 from desktop_app.core import prompts
 from desktop_app.core.backends.base import ChatMessage
@@ -28,12 +26,7 @@ from desktop_app.core.events import (
 from desktop_app.core.pipeline import Backends, SolveRequest, run_pipeline
 from desktop_app.core.sandbox import SandboxResult
 from desktop_app.core.tir import CODE_STOP, pending_code
-
-
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 32), "white").save(buffer, "PNG")
-    return buffer.getvalue()
+from tests.fakes.images import png_bytes
 
 
 class ScriptedBackend:
@@ -73,7 +66,7 @@ def run(request: SolveRequest, backend: ScriptedBackend) -> list[Event]:
 def test_image_problem_streams_transcript_then_answer_then_final() -> None:
     """GIVEN an image WHEN solved THEN events come in order and the final answer is boxed."""
     backend = ScriptedBackend(["Solve $x+1", "=3$"], ["So $x=", "2$. \\boxed{", "2}"])
-    events = run(SolveRequest(image=png_bytes(), question="find x"), backend)
+    events = run(SolveRequest(image=png_bytes(64, 32), question="find x"), backend)
     kinds = [type(e) for e in events]
     assert kinds == [
         ImageReady,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -10,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw
 
 from tests.fakes.dashscope_server import FakeDashScope
+from tests.fakes.images import png_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_KEY = "sk-test-canary-7f3a9c"
@@ -42,12 +41,8 @@ def cli_env(tmp_path: Path, dashscope: FakeDashScope) -> dict[str, str]:
 @pytest.fixture
 def problem_png(tmp_path: Path) -> Path:
     """A small picture of an equation."""
-    image = Image.new("RGB", (240, 60), "white")
-    ImageDraw.Draw(image).text((10, 20), "x + 1 = 3", fill="black")
     path = tmp_path / "problem.png"
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(png_bytes(240, 60, text="x + 1 = 3", at=(10, 20)))
     return path
 
 

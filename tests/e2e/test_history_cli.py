@@ -9,16 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from desktop_app.core.history.store import HistoryStore, default_store_path
 from desktop_app.history_cli import add_history_parser, run_history
+from tests.fakes.images import png_bytes
 
-
-def make_png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (120, 60), "white").save(buffer, "PNG")
-    return buffer.getvalue()
+IMAGE = png_bytes(120, 60)
 
 
 @pytest.fixture
@@ -30,7 +26,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def filled(home: Path) -> Iterator[dict[str, str]]:
     with HistoryStore(default_store_path()) as store:
-        frac = store.create_conversation(make_png(), "Simplify $\\frac{1}{2} + \\frac{1}{3}$.")
+        frac = store.create_conversation(IMAGE, "Simplify $\\frac{1}{2} + \\frac{1}{3}$.")
         turn = store.add_turn(frac, "", reader_model="qwen-vl-max", solver_model="qwen-math")
         store.update_turn(
             turn,
@@ -134,7 +130,7 @@ def test_export_markdown_with_image_beside(filled: dict[str, str], tmp_path: Pat
     assert out.splitlines() == [str(target), str(target.with_suffix(".png"))]
     text = target.read_text(encoding="utf-8")
     assert "![The problem as captured](fractions.png)" in text
-    assert target.with_suffix(".png").read_bytes() == make_png()
+    assert target.with_suffix(".png").read_bytes() == IMAGE
 
 
 def test_export_to_stdout_markdown_and_html(filled: dict[str, str], tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ Use the fixtures from a test module:
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -185,17 +184,6 @@ def build_reader(folder: Path) -> Path:
     )
     processor.save_pretrained(folder)
     return folder
-
-
-def problem_png(width: int = 84, height: int = 56) -> bytes:
-    """A small PNG picture of an equation."""
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGB", (width, height), "white")
-    ImageDraw.Draw(image).text((4, 20), "x+1=3", fill="black")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="session")

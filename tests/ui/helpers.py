@@ -7,10 +7,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PIL import Image, ImageDraw
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QWidget
+
+from tests.fakes.images import png_bytes
 
 W = TypeVar("W", bound=QWidget)
 
@@ -25,10 +26,8 @@ def has_ink(image: QImage) -> bool:
 
 
 def problem_file(tmp_path: Path) -> Path:
-    image = Image.new("RGB", (320, 80), "white")
-    ImageDraw.Draw(image).text((10, 30), "x^2 - 5x + 6 = 0", fill="black")
     path = tmp_path / "quadratic.png"
-    image.save(path)
+    path.write_bytes(png_bytes(320, 80, text="x^2 - 5x + 6 = 0", at=(10, 30)))
     return path
 
 

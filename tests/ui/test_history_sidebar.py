@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import threading
 import time
 from collections.abc import Iterator
@@ -11,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image, ImageDraw
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLineEdit
 
@@ -19,20 +17,12 @@ from desktop_app.core.history.store import HistoryStore
 from desktop_app.ui import history_delegate, history_model
 from desktop_app.ui.history_model import PAGE_SIZE, Role, day_group
 from desktop_app.ui.history_sidebar import SEARCH_DEBOUNCE_MS, HistorySidebar
+from tests.fakes.clock import FakeClock
+from tests.fakes.images import png_bytes
 from tests.ui.conftest import ARTIFACTS
 
 # A fixed Wednesday afternoon, local time: Monday is "earlier this week", the 1st this month.
 NOW = datetime(2024, 5, 15, 15, 30).timestamp()
-
-
-class Clock:
-    """The store's clock, moved by the test to date each conversation."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def ago(days: int, hours: float = 0) -> float:
@@ -40,28 +30,24 @@ def ago(days: int, hours: float = 0) -> float:
 
 
 def png(label: str, color: str) -> bytes:
-    image = Image.new("RGB", (160, 100), "white")
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, 159, 99), outline=color, width=4)
-    draw.text((12, 40), label, fill=color)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
+    """A framed picture with a label, both in `color`."""
+    return png_bytes(160, 100, text=label, at=(12, 40), ink=color, border=color)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    """The store's clock, moved by the test to date each conversation."""
+    return FakeClock(NOW)
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> Iterator[HistoryStore]:
+def store(tmp_path: Path, clock: FakeClock) -> Iterator[HistoryStore]:
     with HistoryStore(tmp_path / "history.sqlite3", clock=clock) as history:
         yield history
 
 
 def add(
-    store: HistoryStore, clock: Clock, when: float, transcript: str, image: bool = False
+    store: HistoryStore, clock: FakeClock, when: float, transcript: str, image: bool = False
 ) -> str:
     clock.now = when
     return store.create_conversation(png(transcript[:12], "navy") if image else None, transcript)
@@ -99,7 +85,7 @@ def test_day_groups() -> None:
 
 
 def test_newest_first_with_day_headers(
-    qtbot: Any, store: HistoryStore, clock: Clock, sidebar: HistorySidebar
+    qtbot: Any, store: HistoryStore, clock: FakeClock, sidebar: HistorySidebar
 ) -> None:
     """GIVEN conversations over days WHEN shown THEN newest first, one header a day group."""
     for days, text in [
@@ -124,7 +110,7 @@ def test_newest_first_with_day_headers(
 
 
 def test_search_filters_as_you_type(
-    qtbot: Any, store: HistoryStore, clock: Clock, sidebar: HistorySidebar
+    qtbot: Any, store: HistoryStore, clock: FakeClock, sidebar: HistorySidebar
 ) -> None:
     """GIVEN three problems WHEN typing a search THEN the list narrows after the debounce."""
     for text in ("Integrate $\\sin x$", "Solve $x^2=4$", "Integrate $e^x$"):
@@ -144,7 +130,7 @@ def test_search_filters_as_you_type(
 
 
 def test_a_slow_search_neither_blocks_nor_shows_stale_hits(
-    qtbot: Any, store: HistoryStore, clock: Clock, sidebar: HistorySidebar, monkeypatch: Any
+    qtbot: Any, store: HistoryStore, clock: FakeClock, sidebar: HistorySidebar, monkeypatch: Any
 ) -> None:
     """GIVEN a search that takes 300 ms WHEN typing on THEN the GUI thread never waits for it,
     and only the hits for the final text are shown."""
@@ -176,7 +162,7 @@ def test_a_slow_search_neither_blocks_nor_shows_stale_hits(
 
 
 def test_rename_in_place_persists(
-    qtbot: Any, store: HistoryStore, clock: Clock, sidebar: HistorySidebar
+    qtbot: Any, store: HistoryStore, clock: FakeClock, sidebar: HistorySidebar
 ) -> None:
     """GIVEN a row WHEN edited in place (F2) THEN the store keeps the new title."""
     conv_id = add(store, clock, ago(0), "Solve $x^2=4$")
@@ -197,7 +183,7 @@ def test_rename_in_place_persists(
 
 
 def test_delete_then_undo_restores(
-    qtbot: Any, store: HistoryStore, clock: Clock, sidebar: HistorySidebar
+    qtbot: Any, store: HistoryStore, clock: FakeClock, sidebar: HistorySidebar
 ) -> None:
     """GIVEN a deleted row WHEN Undo is clicked THEN it is back in place and still stored."""
     ids = [add(store, clock, ago(0, hours=h), f"p{h}") for h in (2, 1, 0)]
@@ -214,7 +200,7 @@ def test_delete_then_undo_restores(
 
 
 def test_delete_is_final_after_the_timeout(
-    qtbot: Any, store: HistoryStore, clock: Clock, sidebar: HistorySidebar, monkeypatch: Any
+    qtbot: Any, store: HistoryStore, clock: FakeClock, sidebar: HistorySidebar, monkeypatch: Any
 ) -> None:
     """GIVEN a deleted row WHEN the undo window passes THEN the store deletes it too."""
     conv_id = add(store, clock, ago(0), "gone soon", image="navy")
@@ -231,7 +217,7 @@ def test_delete_is_final_after_the_timeout(
 
 
 def test_click_emits_conversation_opened(
-    qtbot: Any, store: HistoryStore, clock: Clock, sidebar: HistorySidebar
+    qtbot: Any, store: HistoryStore, clock: FakeClock, sidebar: HistorySidebar
 ) -> None:
     """GIVEN rows WHEN one is clicked THEN conversation_opened carries its id."""
     first = add(store, clock, ago(0, hours=1), "first")
@@ -302,7 +288,7 @@ def test_ten_thousand_entries_load_lazily(qtbot: Any, tmp_path: Path) -> None:
         assert ids[-1] == f"{len(ids) - 1:032x}"  # no gaps, no repeats across pages
 
 
-def test_screenshot(qtbot: Any, store: HistoryStore, clock: Clock) -> None:
+def test_screenshot(qtbot: Any, store: HistoryStore, clock: FakeClock) -> None:
     """GIVEN ~20 conversations over several days WHEN shown THEN the screenshot is saved."""
     colors = ("navy", "darkred", "darkgreen", "purple")
     samples = [

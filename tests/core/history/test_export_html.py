@@ -12,7 +12,7 @@ import pytest
 
 from desktop_app.core.history.export_html import export_html, to_html
 from desktop_app.core.history.store import HistoryStore
-from tests.core.history.conftest import make_png
+from tests.fakes.images import png_bytes
 
 TRANSCRIPT = "Solve $x^2 - 5x + 6 = 0$ and compute \\(\\boldsymbol{v}\\cdot\\cancel{w}\\)."
 ANSWER = (
@@ -24,7 +24,7 @@ ANSWER = (
 
 @pytest.fixture
 def conversation_id(store: HistoryStore) -> str:
-    conv_id = store.create_conversation(make_png(64, 40, "navy"), TRANSCRIPT)
+    conv_id = store.create_conversation(png_bytes(64, 40, "navy"), TRANSCRIPT)
     turn = store.add_turn(conv_id, "Find the roots.")
     store.update_turn(turn, answer=ANSWER, status="complete", final_answer="2, 3")
     follow = store.add_turn(conv_id, "Which is <b>larger</b>?")

@@ -12,12 +12,12 @@ from PIL import Image
 
 from desktop_app.core.history.image_files import THUMB_MAX_PX, ImageFiles, remove_orphans
 from desktop_app.core.history.store import HistoryStore
-from tests.core.history.conftest import make_png
+from tests.fakes.images import png_bytes
 
 
 def test_image_is_stored_under_its_hash(store: HistoryStore, tmp_path: Path) -> None:
     """GIVEN a PNG WHEN a conversation is created THEN the file is images/ab/<sha256>.png."""
-    png = make_png()
+    png = png_bytes(320, 200)
     conversation = store.get(store.create_conversation(png, "t"))
     sha256 = hashlib.sha256(png).hexdigest()
     assert conversation.image_sha256 == sha256
@@ -29,7 +29,7 @@ def test_image_is_stored_under_its_hash(store: HistoryStore, tmp_path: Path) -> 
 
 def test_thumbnail_fits_in_96_px_keeping_aspect(store: HistoryStore, tmp_path: Path) -> None:
     """GIVEN a wide image WHEN saved THEN a PNG thumbnail at most 96 px with the same aspect."""
-    png = make_png(400, 100)
+    png = png_bytes(400, 100)
     sha256 = store.get(store.create_conversation(png, "t")).image_sha256
     assert sha256 is not None
     with Image.open(store.images.thumb_path(sha256)) as thumb:
@@ -39,7 +39,7 @@ def test_thumbnail_fits_in_96_px_keeping_aspect(store: HistoryStore, tmp_path: P
 
 def test_same_image_is_stored_once(store: HistoryStore, tmp_path: Path) -> None:
     """GIVEN the same PNG twice WHEN saved THEN one file, shared by both conversations."""
-    png = make_png()
+    png = png_bytes(320, 200)
     first = store.create_conversation(png, "a")
     second = store.create_conversation(png, "b")
     assert store.get(first).image_sha256 == store.get(second).image_sha256
@@ -50,7 +50,7 @@ def test_delete_keeps_a_shared_image_until_its_last_user_goes(
     store: HistoryStore, tmp_path: Path
 ) -> None:
     """GIVEN two conversations sharing an image WHEN deleted one by one THEN the file goes last."""
-    png = make_png()
+    png = png_bytes(320, 200)
     first = store.create_conversation(png, "a")
     second = store.create_conversation(png, "b")
     path = store.image_path(store.get(first))
@@ -67,9 +67,9 @@ def test_delete_keeps_a_shared_image_until_its_last_user_goes(
 def test_remove_orphans_deletes_only_unreferenced_files(store: HistoryStore) -> None:
     """GIVEN a referenced image, a stray image and a stale temp file WHEN cleaned THEN only the
     stray ones go."""
-    kept = store.get(store.create_conversation(make_png(color="red"), "kept")).image_sha256
+    kept = store.get(store.create_conversation(png_bytes(320, 200, "red"), "kept")).image_sha256
     assert kept is not None
-    stray = store.images.save(make_png(color="blue"))  # as if the process died before the row
+    stray = store.images.save(png_bytes(320, 200, "blue"))  # as if the process died before the row
     temp = store.images.image_path(stray).with_name(f".{stray}.abc123.tmp")
     temp.write_bytes(b"half")
     assert remove_orphans(store, grace_s=0) == 3  # stray image, its thumbnail, the temp file
@@ -83,7 +83,7 @@ def test_remove_orphans_deletes_only_unreferenced_files(store: HistoryStore) -> 
 def test_remove_orphans_spares_young_files(store: HistoryStore) -> None:
     """GIVEN a just-written unreferenced image (another process mid-create) WHEN cleaned THEN it
     stays until it is older than the grace period."""
-    stray = store.images.save(make_png(color="green"))
+    stray = store.images.save(png_bytes(320, 200, "green"))
     assert remove_orphans(store) == 0
     old = 1_000_000_000
     os.utime(store.images.image_path(stray), (old, old))
@@ -109,7 +109,7 @@ def test_paths_only_from_real_hashes(tmp_path: Path, bad: str) -> None:
 def test_thumbnail_can_be_remade_from_the_image(tmp_path: Path) -> None:
     """GIVEN a lost thumbnail WHEN remade THEN it is rebuilt from the stored image."""
     images = ImageFiles(tmp_path)
-    sha256 = images.save(make_png(50, 50))
+    sha256 = images.save(png_bytes(50, 50))
     images.thumb_path(sha256).unlink()
     path = images.make_thumbnail(sha256)
     assert path is not None

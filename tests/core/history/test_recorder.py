@@ -19,12 +19,13 @@ from desktop_app.core.events import (
 )
 from desktop_app.core.history.recorder import record
 from desktop_app.core.history.store import HistoryStore
-from tests.core.history.conftest import FakeClock, make_png
+from tests.fakes.clock import FakeClock
+from tests.fakes.images import png_bytes
 
 
 def image_run(answer: list[str], end: Event) -> list[Event]:
     return [
-        ImageReady(make_png(), 320, 200),
+        ImageReady(png_bytes(320, 200), 320, 200),
         StageStarted("read", "qwen-vl-max"),
         TranscriptDelta("Solve "),
         TranscriptDelta("$x^2 = 4$."),

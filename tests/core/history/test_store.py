@@ -10,12 +10,13 @@ import pytest
 from desktop_app.core.errors import UsageError
 from desktop_app.core.history.models import UNTITLED, UnknownConversation, derive_title
 from desktop_app.core.history.store import HistoryStore
-from tests.core.history.conftest import FakeClock, make_png
+from tests.fakes.clock import FakeClock
+from tests.fakes.images import png_bytes
 
 
 def test_create_and_get_round_trip(store: HistoryStore, clock: FakeClock) -> None:
     """GIVEN a conversation with a turn WHEN read back THEN every field is as written."""
-    conv_id = store.create_conversation(make_png(), "Find $x$ if $x^2 = 4$.")
+    conv_id = store.create_conversation(png_bytes(320, 200), "Find $x$ if $x^2 = 4$.")
     clock.advance(1)
     turn_id = store.add_turn(conv_id, "Only the positive root?", solver_model="qwen-math")
     store.update_turn(turn_id, answer="x = 2", status="complete", final_answer="2")
@@ -84,7 +85,7 @@ def test_unknown_id_raises_one_sentence(store: HistoryStore) -> None:
 
 def test_titles_follow_transcript_until_renamed(store: HistoryStore) -> None:
     """GIVEN a conversation WHEN its transcript changes THEN the title follows, unless renamed."""
-    conv_id = store.create_conversation(make_png(), "")
+    conv_id = store.create_conversation(png_bytes(320, 200), "")
     assert store.get(conv_id).title == UNTITLED
     store.add_turn(conv_id, "What is 2+2?")
     assert store.get(conv_id).title == "What is 2+2?"
