@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
-from pathlib import Path
 from typing import TextIO
 
 from desktop_app.core.backends.registry import build_backends
-from desktop_app.core.errors import ConfigError, ImageError, UsageError
+from desktop_app.core.errors import ConfigError, UsageError
 from desktop_app.core.events import (
     AnswerDelta,
     Event,
@@ -96,22 +95,11 @@ def _open_history(err: TextIO) -> HistoryStore | None:
 def _read_image(source: str | None) -> bytes | None:
     if source is None:
         return None
+    from desktop_app.core.images import read_image_file, read_image_stream
+
     if source == "-":
-        data = sys.stdin.buffer.read()
-        if not data:
-            raise ImageError("No image bytes arrived on standard input.")
-        return data
-    path = Path(source)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ImageError(f"The image file {path.name} does not exist.") from None
-    except IsADirectoryError:
-        raise ImageError(f"{path.name} is a folder, not an image file.") from None
-    except OSError as exc:
-        raise ImageError(
-            f"The image file {path.name} could not be read ({exc.strerror})."
-        ) from None
+        return read_image_stream(sys.stdin.buffer)
+    return read_image_file(source)
 
 
 class _Printer:

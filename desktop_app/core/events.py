@@ -74,10 +74,45 @@ class Retrying:
 
 @dataclass(frozen=True)
 class FinalAnswer:
-    """The final boxed answer, extracted from the solution."""
+    """The final answer, extracted from the solution, and how it was checked.
+
+    `reason` says why in one sentence ("x = 4, y = 3 gives 2x + 3y = 17, not 16");
+    `votes` and `samples` are set with self-consistency (votes for this answer out of samples).
+    """
 
     answer: str
     check: Check = "unchecked"
+    reason: str = ""
+    votes: int | None = None
+    samples: int | None = None
+
+
+@dataclass(frozen=True)
+class StepChecked:
+    """One checked step of the solution: `before` -> `after` (LaTeX), ok or wrong, and why."""
+
+    before: str
+    after: str
+    verdict: Literal["ok", "wrong"]
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PlotPoint:
+    """A marked point of a plot (a root, an intersection, a tangent point)."""
+
+    x: float
+    y: float
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class PlotReady:
+    """Something worth drawing: functions of x (LaTeX/plain), marked points and the x range."""
+
+    functions: tuple[str, ...]
+    points: tuple[PlotPoint, ...]
+    x_range: tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -107,6 +142,8 @@ Event = (
     | Retrying
     | Notice
     | FinalAnswer
+    | StepChecked
+    | PlotReady
     | Finished
     | Failed
 )
@@ -123,7 +160,24 @@ def to_json(event: Event) -> dict[str, Any] | None:
     if isinstance(event, CodeOutput):
         return {"type": "code_output", "output": event.output, "status": event.status}
     if isinstance(event, FinalAnswer):
-        return {"type": "final", "answer": event.answer, "check": event.check}
+        final: dict[str, Any] = {
+            "type": "final",
+            "answer": event.answer,
+            "check": event.check,
+            "reason": event.reason,
+        }
+        if event.samples is not None:
+            final["votes"], final["samples"] = event.votes, event.samples
+        return final
+    if isinstance(event, StepChecked):
+        return {"type": "step_check", **asdict(event)}
+    if isinstance(event, PlotReady):
+        return {
+            "type": "plot",
+            "functions": list(event.functions),
+            "points": [asdict(p) for p in event.points],
+            "x_range": list(event.x_range),
+        }
     if isinstance(event, Finished):
         if event.conversation_id is None:
             return None

@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 import math
 import os
+import stat
 from dataclasses import dataclass
-from typing import cast
+from typing import BinaryIO, cast
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -91,21 +92,69 @@ def load_image_file(
     max_pixels: int = DEFAULT_PIXEL_BUDGET,
 ) -> NormalisedImage:
     """Read an image file and normalise it; file problems become one-sentence ImageErrors."""
-    shown = os.path.basename(os.fspath(path)) or os.fspath(path)
-    name = "".join(c if c.isprintable() else "?" for c in shown)  # keep the sentence one line
+    data = read_image_file(path, max_bytes=max_bytes)
+    return normalise_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
+
+
+def read_image_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a dropped, pasted, opened or named image file, read at most once and bounded.
+
+    A regular file's size is checked before any byte is read (a 3 GB sparse file is refused at
+    once); anything else (a device, a pipe, a file still growing) is read up to one byte past
+    the cap. Every failure is one ImageError sentence naming the file.
+    """
+    name = _shown_name(path)
     try:
-        if os.path.isdir(path):
-            raise ImageError(f'"{name}" is a folder, not an image file.')
         with open(path, "rb") as handle:
-            # Read one byte past the cap: bounded even for /dev/zero or a file still growing.
-            data = handle.read(max_bytes + 1)
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise ImageError(f'"{name}" is a folder, not an image file.')
+            if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
+                raise _too_many_bytes(max_bytes)
+            data = read_capped(handle, max_bytes)
+    except ImageError:
+        raise
     except FileNotFoundError as exc:
         raise ImageError(f'The image file "{name}" does not exist.') from exc
+    except IsADirectoryError as exc:
+        raise ImageError(f'"{name}" is a folder, not an image file.') from exc
     except PermissionError as exc:
         raise ImageError(f'Qwen Math is not allowed to read "{name}".') from exc
     except OSError as exc:
-        raise ImageError(f'The image file "{name}" could not be read.') from exc
-    return normalise_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
+        reason = f" ({exc.strerror})" if exc.strerror else ""
+        raise ImageError(f'The image file "{name}" could not be read{reason}.') from exc
+    if not data:
+        raise ImageError(f'The image file "{name}" is empty (0 bytes).')
+    return data
+
+
+def read_image_stream(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Image bytes from a pipe (standard input), read up to one byte past the cap."""
+    try:
+        data = read_capped(stream, max_bytes)
+    except OSError as exc:
+        raise ImageError(f"The image could not be read from standard input ({exc}).") from exc
+    if not data:
+        raise ImageError("No image bytes arrived on standard input.")
+    return data
+
+
+def read_capped(stream: BinaryIO, max_bytes: int) -> bytes:
+    """Read until end of stream; ImageError as soon as more than `max_bytes` arrived."""
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := stream.read(min(2**20, max_bytes + 1 - total)):
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > max_bytes:
+            raise _too_many_bytes(max_bytes)
+    return b"".join(chunks)
+
+
+def _shown_name(path: str | os.PathLike[str]) -> str:
+    """The file's name for a one-line sentence: no folders, no control characters."""
+    shown = os.path.basename(os.fspath(path)) or os.fspath(path)
+    return "".join(c if c.isprintable() else "?" for c in shown)
 
 
 def _open(data: bytes) -> Image.Image:
