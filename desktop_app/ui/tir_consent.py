@@ -17,8 +17,8 @@ translate = QCoreApplication.translate
 # How the final answer was checked, as the window words it ("" for unchecked), in English;
 # check_note() gives it in the UI language.
 CHECK_NOTES = {
-    "verified": QT_TRANSLATE_NOOP("TirConsent", "matches the code's output"),
-    "contradicted": QT_TRANSLATE_NOOP("TirConsent", "differs from the code's output"),
+    "verified": str(QT_TRANSLATE_NOOP("TirConsent", "matches the code's output")),
+    "contradicted": str(QT_TRANSLATE_NOOP("TirConsent", "differs from the code's output")),
     "unchecked": "",
 }
 
@@ -29,8 +29,8 @@ def check_note(check: str) -> str:
     return translate(CONTEXT, note) if note else ""
 
 
-def ask_tir_consent(parent: QWidget) -> Consent:
-    """Explain TIR and ask: allow once, always, or not at all."""
+def ask_tir_consent(parent: QWidget, *, offer_once: bool = True) -> Consent:
+    """Explain TIR and ask: allow once (unless not offered), always, or not at all."""
     from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(parent)
@@ -49,13 +49,17 @@ def ask_tir_consent(parent: QWidget) -> Consent:
             "keys, your home folder's secrets or your history, and limits on time and memory.",
         )
     )
-    once = box.addButton(translate("TirConsent", "Allow Once"), QMessageBox.ButtonRole.AcceptRole)
+    once = None
+    if offer_once:
+        once = box.addButton(
+            translate("TirConsent", "Allow Once"), QMessageBox.ButtonRole.AcceptRole
+        )
     always = box.addButton(translate("TirConsent", "Always Allow"), QMessageBox.ButtonRole.YesRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     clicked = box.clickedButton()
     if clicked is always:
         return "always"
-    if clicked is once:
+    if once is not None and clicked is once:
         return "once"
     return None
