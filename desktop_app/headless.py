@@ -62,7 +62,7 @@ def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     events = run_pipeline(request, backends, cancel)
     store = None if args.no_history else _open_history(err)
     if store is not None:
-        events = record(events, store, question=request.question, reads_image=image is not None)
+        events = record(events, store, question=request.question, reads_image=request.reads_image)
     try:
         for event in events:
             printer.show(event)
