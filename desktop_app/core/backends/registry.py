@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from desktop_app.core.backends.dashscope_cloud import DashScopeBackend
 
 BASE_URL_ENV = "OPENAI_BASE_URL"
-OPENAI_KEY_ENV = KEY_ENV
 LOCAL_MODULE = "desktop_app.core.backends.local.backend"
 NO_SERVER = (
     "No OpenAI-compatible server is set: pass --base-url, set OPENAI_BASE_URL, "
@@ -168,7 +167,7 @@ def profile_api_key(profile: ServerProfile) -> tuple[str | None, str]:
             )
         return stored, f"the keyring entry {profile.keyring_entry!r}"
     # No key at all is normal for vLLM and Ollama; the backend then sends "EMPTY".
-    return os.environ.get(OPENAI_KEY_ENV, "").strip() or None, f"the {OPENAI_KEY_ENV} variable"
+    return os.environ.get(KEY_ENV, "").strip() or None, f"the {KEY_ENV} variable"
 
 
 def openai_backend(
@@ -220,7 +219,6 @@ def _local_backend(reader_model: str, solver_model: str, **options: Any) -> Any:
 
 __all__ = [
     "LOCAL_MISSING",
-    "MISSING_KEY",
     "NO_SERVER",
     "build_backends",
     "openai_backend",

@@ -30,6 +30,8 @@ def page_script(calls: list[PageCall]) -> str:
 
 _SETTINGS_CALLS = ("setLabels", "setTheme")  # how the page looks, not what it shows
 FLUSH_INTERVAL_MS = 33  # ~30 repaints a second: smooth to the eye, cheap for the GUI thread
+# A live preview (question, transcript) typesets at most this often: MathJax is not free.
+PREVIEW_DELAY_MS = 200
 
 
 class AnswerView(QWebEngineView):

@@ -6,9 +6,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Sign
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
-from desktop_app.ui.answer.view import AnswerView
+from desktop_app.ui.answer.view import PREVIEW_DELAY_MS, AnswerView
 
-PREVIEW_DELAY_MS = 200  # typing pauses this long before MathJax runs: no flicker per keystroke
 PREVIEW_HEIGHT = 110
 PLACEHOLDER = str(  # English; translated where it is shown
     QT_TRANSLATE_NOOP(
@@ -71,7 +70,7 @@ class QuestionBox(QWidget):
         self.preview: AnswerView | None = None  # made on first math: a web view is not free
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(PREVIEW_DELAY_MS)
+        self._timer.setInterval(PREVIEW_DELAY_MS)  # a debounce: typing pauses, then MathJax runs
         self._timer.timeout.connect(self.refresh_preview)
         self._column = QVBoxLayout(self)
         self._column.setContentsMargins(0, 0, 0, 0)

@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.ui.answer.view import AnswerView
+from desktop_app.ui.answer.view import PREVIEW_DELAY_MS, AnswerView
 
-PREVIEW_DELAY_MS = 200  # at most five MathJax runs a second, while streaming or typing
 PLACEHOLDER = str(  # English; translated where it is shown
     QT_TRANSLATE_NOOP(
         "TranscriptEditor",

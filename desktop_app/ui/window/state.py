@@ -7,10 +7,9 @@ import os
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QSplitter, QWidget
 
-from desktop_app.core.paths import app_dirs
+from desktop_app.core.paths import APP_NAME, app_dirs
 
 ORGANIZATION = "QwenMath"
-APPLICATION = "qwen-math"
 _GEOMETRY = "window/geometry"
 
 
@@ -20,8 +19,8 @@ def window_qsettings() -> QSettings:
     if os.environ.get("QWEN_MATH_HOME"):
         # Portable: keep Qt's own state next to settings.toml, never in the user's registry.
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(app_dirs().config))
-        return QSettings(fmt, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
-    return QSettings(ORGANIZATION, APPLICATION)
+        return QSettings(fmt, QSettings.Scope.UserScope, ORGANIZATION, APP_NAME)
+    return QSettings(ORGANIZATION, APP_NAME)
 
 
 def _splitter_key(splitter: QSplitter) -> str:
