@@ -27,7 +27,7 @@ class BackendsPage(QWidget):
         intro.setWordWrap(True)
         form = QFormLayout(self)
         form.addRow(intro)
-        for stage, title, model_name in (
+        for role, title, model_name in (
             (
                 "reader",
                 translate("SettingsDialog", "Read images with:"),
@@ -39,17 +39,17 @@ class BackendsPage(QWidget):
                 translate("SettingsDialog", "Solver model"),
             ),
         ):
-            form.addRow(title, self.boxes[stage])
-            form.addRow(translate("SettingsDialog", "Model:"), self.models[stage])
-            labelled(self.boxes[stage], title.rstrip(":"))
-            labelled(self.models[stage], model_name)
-            self.boxes[stage].currentIndexChanged.connect(self._store)
+            form.addRow(title, self.boxes[role])
+            form.addRow(translate("SettingsDialog", "Model:"), self.models[role])
+            labelled(self.boxes[role], title.rstrip(":"))
+            labelled(self.models[role], model_name)
+            self.boxes[role].currentIndexChanged.connect(self._store)
         self.refresh()
 
     def refresh(self) -> None:
-        """Rebuild the choices from the current server profiles and show each stage's model."""
-        for stage, box in self.boxes.items():
-            chosen = getattr(self._s.backends, stage)
+        """Rebuild the choices from the current server profiles and show each role's model."""
+        for role, box in self.boxes.items():
+            chosen = getattr(self._s.backends, role)
             box.blockSignals(True)
             box.clear()
             box.addItem(translate("SettingsDialog", "Alibaba DashScope (cloud)"), "cloud")
@@ -61,16 +61,16 @@ class BackendsPage(QWidget):
                 box.addItem(translate("SettingsDialog", "The server in OPENAI_BASE_URL"), "openai")
             select_data(box, chosen)
             box.blockSignals(False)
-            setattr(self._s.backends, stage, box.currentData())
-            self.models[stage].setText(self._model(stage, box.currentData()) or "—")
+            setattr(self._s.backends, role, box.currentData())
+            self.models[role].setText(self._model(role, box.currentData()) or "—")
 
-    def _model(self, stage: str, choice: str) -> str:
+    def _model(self, role: str, choice: str) -> str:
         kind, _, name = choice.partition(":")
         section = {"cloud": self._s.cloud, "local": self._s.local}.get(kind) or self._s.server(name)
-        return str(getattr(section, f"{stage}_model", ""))
+        return str(getattr(section, f"{role}_model", ""))
 
     def _store(self, _index: int) -> None:
-        for stage, box in self.boxes.items():
-            setattr(self._s.backends, stage, box.currentData())
+        for role, box in self.boxes.items():
+            setattr(self._s.backends, role, box.currentData())
         self.refresh()
         self.changed.emit()

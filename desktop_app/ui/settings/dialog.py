@@ -159,14 +159,14 @@ class SettingsDialog(QDialog):
             self.local_page.start_detection()
 
     def _on_server_renamed(self, old: str, new: str) -> None:
-        self._repoint_stages(f"openai:{old}", f"openai:{new}")
+        self._repoint_roles(f"openai:{old}", f"openai:{new}")
 
     def _on_server_removed(self, name: str) -> None:
-        self._repoint_stages(f"openai:{name}", "cloud")
+        self._repoint_roles(f"openai:{name}", "cloud")
 
-    def _repoint_stages(self, old: str, new: str) -> None:
-        """The stages set to backend choice `old` now use `new`."""
-        for stage in ("reader", "solver"):
-            if getattr(self._working.backends, stage) == old:
-                setattr(self._working.backends, stage, new)
+    def _repoint_roles(self, old: str, new: str) -> None:
+        """The roles set to backend choice `old` now use `new`."""
+        for role in ("reader", "solver"):
+            if getattr(self._working.backends, role) == old:
+                setattr(self._working.backends, role, new)
         self.backends_page.refresh()

@@ -146,7 +146,7 @@ class LocalTransformersBackend:
 
     def _generate(
         self,
-        stage: Role,
+        role: Role,
         build_inputs: Callable[[Loaded], dict[str, Any]],
         cancel: threading.Event,
         stop: Sequence[str],
@@ -160,7 +160,7 @@ class LocalTransformersBackend:
         try:
             if cancel.is_set():
                 raise Cancelled()
-            loaded = self._loaded(stage, cancel)
+            loaded = self._loaded(role, cancel)
             inputs = _to_device(build_inputs(loaded), loaded.model)
             options = self._options(loaded, inputs, stop)
             yield from stream_generation(
@@ -176,31 +176,31 @@ class LocalTransformersBackend:
             if not ticket.handed_to_thread:
                 ticket.release()
 
-    def _loaded(self, stage: Role, cancel: threading.Event) -> Loaded:
-        """The stage's model, loaded on first use into the shared cache."""
+    def _loaded(self, role: Role, cancel: threading.Event) -> Loaded:
+        """The role's model, loaded on first use into the shared cache."""
         if self._placement is None:
             self._placement = choose_placement(self.device, self._warn)
-        source = self._sources.get(stage)
+        source = self._sources.get(role)
         if source is None:
             source = resolve_source(
-                self._model_name(stage),
-                stage,
+                self._model_name(role),
+                role,
                 allow_download=self.allow_download,
                 progress=self._on_download_progress,
                 cancel=cancel,
             )
-            self._sources[stage] = source
-        key = loading.cache_key(stage, source, self._placement, self.pixels)
+            self._sources[role] = source
+        key = loading.cache_key(role, source, self._placement, self.pixels)
         self._keys.add(key)
-        return loading.load(stage, source, self._placement, self.pixels)
+        return loading.load(role, source, self._placement, self.pixels)
 
-    def _model_name(self, stage: Role) -> str:
+    def _model_name(self, role: Role) -> str:
         """The configured model, or the recommended one for this GPU's memory."""
-        name = self.reader_model if stage == "reader" else self.solver_model
+        name = self.reader_model if role == "reader" else self.solver_model
         if name:
             return name
         reader, solver = recommend_pair(detect_vram())
-        return reader if stage == "reader" else solver
+        return reader if role == "reader" else solver
 
     def _options(
         self, loaded: Loaded, inputs: dict[str, Any], stop: Sequence[str]

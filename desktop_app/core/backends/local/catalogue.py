@@ -29,7 +29,7 @@ SUPPORTED_TYPES: dict[Role, frozenset[str]] = {
     "reader": frozenset({"qwen2_vl", "qwen2_5_vl"}),
     "solver": frozenset({"qwen2", "qwen3"}),
 }
-_STAGE_HINT: dict[Role, str] = {
+_ROLE_HINT: dict[Role, str] = {
     "reader": "use a Qwen2-VL or Qwen2.5-VL model",
     "solver": "use a Qwen2.5-Math-Instruct (Qwen2) model",
 }
@@ -79,8 +79,8 @@ def is_hub_id(name: str) -> bool:
     return bool(_HUB_ID.match(name)) and not Path(name).expanduser().exists()
 
 
-def validate_model_folder(folder: str | Path, stage: Role) -> ModelInfo:
-    """Check that `folder` holds a usable model for `stage`; raise ConfigError saying why not."""
+def validate_model_folder(folder: str | Path, role: Role) -> ModelInfo:
+    """Check that `folder` holds a usable model for `role`; raise ConfigError saying why not."""
     path = Path(folder).expanduser()
     if not path.is_dir():
         raise ConfigError(f"The model folder {path} does not exist.")
@@ -98,16 +98,16 @@ def validate_model_folder(folder: str | Path, stage: Role) -> ModelInfo:
     if not isinstance(config, dict):
         raise unusable("config.json is not a JSON object")
     model_type = str(config.get("model_type", ""))
-    if model_type not in SUPPORTED_TYPES[stage]:
+    if model_type not in SUPPORTED_TYPES[role]:
         shown = model_type or "missing"
-        raise unusable(f"its model type ({shown}) cannot be the {stage}; {_STAGE_HINT[stage]}")
+        raise unusable(f"its model type ({shown}) cannot be the {role}; {_ROLE_HINT[role]}")
     _check_weights(path, unusable)
     if not ((path / "tokenizer.json").is_file() or (path / "vocab.json").is_file()):
         raise unusable("no tokenizer files (tokenizer.json or vocab.json)")
     has_image_config = any(
         (path / name).is_file() for name in ("preprocessor_config.json", "processor_config.json")
     )
-    if stage == "reader" and not has_image_config:
+    if role == "reader" and not has_image_config:
         raise unusable("no preprocessor_config.json (the image processor settings)")
     return ModelInfo(path, model_type, count_params(path, config), disk_size(path))
 

@@ -94,7 +94,7 @@ class Source:
 
 def resolve_source(
     name: str,
-    stage: Role,
+    role: Role,
     *,
     allow_download: bool,
     progress: Progress | None,
@@ -103,7 +103,7 @@ def resolve_source(
     """A folder is used as is; a hub id comes from the Hugging Face cache (or is downloaded)."""
     path = Path(name).expanduser()
     if path.is_dir() or not is_hub_id(name):
-        return Source(name, validate_model_folder(path, stage))
+        return Source(name, validate_model_folder(path, role))
     snapshot = cached_snapshot(name)
     if snapshot is None:
         if not allow_download:
@@ -112,7 +112,7 @@ def resolve_source(
                 "settings, or give the folder that holds it."
             )
         snapshot = download_model(name, progress=progress, cancel=cancel)
-    return Source(name, validate_model_folder(snapshot, stage))
+    return Source(name, validate_model_folder(snapshot, role))
 
 
 @dataclass
@@ -130,19 +130,19 @@ _CACHE_LOCK = threading.Lock()  # held while loading, so one model is never load
 
 
 def cache_key(
-    stage: Role, source: Source, placement: Placement, pixels: tuple[int, int]
+    role: Role, source: Source, placement: Placement, pixels: tuple[int, int]
 ) -> CacheKey:
     """Models are shared by every backend that names the same folder on the same device."""
-    return (stage, str(source.info.path.resolve()), placement.device, placement.dtype, *pixels)
+    return (role, str(source.info.path.resolve()), placement.device, placement.dtype, *pixels)
 
 
-def load(stage: Role, source: Source, placement: Placement, pixels: tuple[int, int]) -> Loaded:
+def load(role: Role, source: Source, placement: Placement, pixels: tuple[int, int]) -> Loaded:
     """The cached model for this key, loading it (from local files only) on first use."""
-    key = cache_key(stage, source, placement, pixels)
+    key = cache_key(role, source, placement, pixels)
     with _CACHE_LOCK:
         loaded = _CACHE.get(key)
         if loaded is None:
-            loaded = _load(stage, source, placement, pixels)
+            loaded = _load(role, source, placement, pixels)
             _CACHE[key] = loaded
         return loaded
 
@@ -164,7 +164,7 @@ def cached_keys() -> set[CacheKey]:
         return set(_CACHE)
 
 
-def _load(stage: Role, source: Source, placement: Placement, pixels: tuple[int, int]) -> Loaded:
+def _load(role: Role, source: Source, placement: Placement, pixels: tuple[int, int]) -> Loaded:
     torch = import_lib("torch")
     transformers = import_lib("transformers")
     path = str(source.info.path)
@@ -176,7 +176,7 @@ def _load(stage: Role, source: Source, placement: Placement, pixels: tuple[int, 
     if placement.device != "cpu":
         kwargs["device_map"] = {"": placement.device}  # load straight onto the GPU
     try:
-        if stage == "solver":
+        if role == "solver":
             tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
             processor = None
             model_class = transformers.AutoModelForCausalLM

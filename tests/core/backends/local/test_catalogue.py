@@ -55,7 +55,7 @@ def _index_listing_a_missing_shard(folder: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("stage", "breaker", "reason"),
+    ("role", "breaker", "reason"),
     [
         ("solver", _remove("config.json"), "no config.json"),
         ("solver", _write("config.json", "{not json"), "config.json is not valid JSON"),
@@ -77,13 +77,13 @@ def _index_listing_a_missing_shard(folder: Path) -> None:
          "missing-shard", "no-tokenizer"],
 )  # fmt: skip
 def test_unusable_folders_say_why_in_one_sentence(
-    tmp_path: Path, stage: str, breaker: Breaker, reason: str
+    tmp_path: Path, role: str, breaker: Breaker, reason: str
 ) -> None:
     """GIVEN a broken model folder WHEN validated THEN ConfigError names the folder and reason."""
     folder = _folder(tmp_path)
     breaker(folder)
     with pytest.raises(ConfigError, match=reason) as caught:
-        validate_model_folder(folder, stage)  # type: ignore[arg-type]
+        validate_model_folder(folder, role)  # type: ignore[arg-type]
     message = str(caught.value)
     assert message.startswith(f"The folder {folder} is not a usable model: ")
     assert message.endswith(".")
