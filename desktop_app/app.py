@@ -53,7 +53,6 @@ def _run_gui(initial_command: str | None) -> int:
     from desktop_app.ui.answer.scheme import register_scheme
     from desktop_app.ui.deferred import after_first_paint
     from desktop_app.ui.window.single_instance import InstanceServer, hand_over
-    from desktop_app.ui.workers import await_workers, start_worker
 
     register_scheme()
     app = QApplication(sys.argv[:1])
@@ -102,12 +101,14 @@ def _run_gui(initial_command: str | None) -> int:
         QMessageBox.warning(window, "Settings", f"{problem} The defaults are used.")
     if store is not None:
         # file-system housekeeping: off the GUI thread, once the window is up
-        QTimer.singleShot(3000, lambda: start_worker(lambda _cancel: sweep_orphans(store), "sweep"))
+        QTimer.singleShot(3000, lambda: start_sweep(store))
     if initial_command == "snip":
         QTimer.singleShot(0, window.snip)
     code = app.exec()
     window.shutdown()
-    await_workers()
+    from desktop_app.ui.workers import await_workers
+
+    await_workers()  # whatever still runs in the background is stopped and joined
     server.close()
     if store is not None:
         store.close()
@@ -138,6 +139,13 @@ def open_history(retention_days: int = 0) -> HistoryStore | None:
     if recovered:
         log.info("%d answers were interrupted by a crash; kept as interrupted", recovered)
     return store
+
+
+def start_sweep(store: HistoryStore) -> None:
+    """Sweep orphaned image files off the GUI thread."""
+    from desktop_app.ui.workers import start_worker
+
+    start_worker(lambda _cancel: sweep_orphans(store), "sweep")
 
 
 def sweep_orphans(store: HistoryStore) -> None:

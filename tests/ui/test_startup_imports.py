@@ -32,6 +32,11 @@ LATER = (
     "desktop_app.ui.answer.welcome",
     "desktop_app.ui.window.tray",
     "desktop_app.ui.settings.dialog",
+    "desktop_app.ui.settings.local_page",
+    "desktop_app.core.images",
+    "desktop_app.ui.workers",
+    "desktop_app.ui.problem.image_loader",
+    "desktop_app.ui.history.search",
 )
 
 PROBE = textwrap.dedent(

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app.core.errors import Cancelled
 from desktop_app.ui.tir_consent import check_note
-from desktop_app.ui.workers import failure_sentence
 
 if TYPE_CHECKING:
     from desktop_app.core.events import Event, Failed
@@ -216,6 +215,7 @@ class AnswerRun(QObject):
         if self.sender() is not self._worker:
             return
         from desktop_app.core.events import Failed
+        from desktop_app.ui.workers import failure_sentence
 
         fallback = translate(
             "MainWindow", "Something went wrong inside Qwen Math; details are in the log."

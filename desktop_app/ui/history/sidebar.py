@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -31,7 +32,9 @@ from desktop_app.core.history.models import SearchHit
 from desktop_app.core.history.store import HistoryStore
 from desktop_app.ui.history.delegate import HEADER_H, PAD, HistoryDelegate
 from desktop_app.ui.history.model import HistoryListModel, Role
-from desktop_app.ui.history.search import SearchRunner
+
+if TYPE_CHECKING:
+    from desktop_app.ui.history.search import SearchRunner
 
 SEARCH_DEBOUNCE_MS = 150
 UNDO_MS = 5000
@@ -91,8 +94,7 @@ class HistorySidebar(QWidget):
         self._search_timer.timeout.connect(self._on_search)
         # Searching 10,000 conversations with their answers takes up to ~1 s (bm25 over every
         # match), so it runs on a worker thread; only the newest search's hits are shown.
-        self._searcher = SearchRunner(store.path, self)
-        self._searcher.found.connect(self._on_found)
+        self._searcher: SearchRunner | None = None  # made by the first search
         self._search_tag = 0
         app = QCoreApplication.instance()
         if app is not None:  # quitting within the undo window still deletes
@@ -213,7 +215,8 @@ class HistorySidebar(QWidget):
         """Make a pending delete final and stop the search thread (on close and on quit)."""
         self._search_timer.stop()
         self.commit_pending_delete()
-        self._searcher.shutdown()
+        if self._searcher is not None:
+            self._searcher.shutdown()
 
     def rename(self, conv_id: str, title: str) -> None:
         """Rename a conversation (an empty title brings back the default one)."""
@@ -247,11 +250,19 @@ class HistorySidebar(QWidget):
     def _on_search(self) -> None:
         query = self.search_edit.text().strip()
         if query:
-            self._search_tag = self._searcher.search(query)
+            self._search_tag = self._search_runner().search(query)
             return
         self._search_tag = 0  # hits still on their way are for an older text
         self.model.reload()
         self._update_empty()
+
+    def _search_runner(self) -> SearchRunner:
+        if self._searcher is None:
+            from desktop_app.ui.history.search import SearchRunner
+
+            self._searcher = SearchRunner(self._store.path, self)
+            self._searcher.found.connect(self._on_found)
+        return self._searcher
 
     def _on_found(self, tag: int, query: str, hits: Sequence[SearchHit]) -> None:
         if tag != self._search_tag:

@@ -6,8 +6,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-from desktop_app.ui.problem.image_loader import image_source
-
 # English; hint() gives it in the UI language
 HINT = str(
     QT_TRANSLATE_NOOP(
@@ -71,6 +69,8 @@ class DropArea(QLabel):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
+        from desktop_app.ui.problem.image_loader import image_source
+
         source = image_source(event.mimeData())
         if source is not None:
             event.acceptProposedAction()

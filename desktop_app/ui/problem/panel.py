@@ -9,11 +9,11 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.ui.problem.drop_area import DropArea
-from desktop_app.ui.problem.image_loader import ImageLoader, ImageSource
 from desktop_app.ui.problem.question_box import QuestionBox
 from desktop_app.ui.problem.transcript_editor import TranscriptEditor
 
 if TYPE_CHECKING:
+    from desktop_app.ui.problem.image_loader import ImageLoader, ImageSource
     from desktop_app.ui.sketch.panel import SketchPanel
 
 SKETCH_TAB = 1
@@ -31,9 +31,7 @@ class ProblemPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.drop_area = DropArea()
-        self.loader = ImageLoader(self)
-        self.loader.loaded.connect(self._on_loaded)
-        self.loader.failed.connect(self.image_failed)
+        self._loader: ImageLoader | None = None  # made by the first image
         self._sketch_panel: SketchPanel | None = None
         self._sketch_page = QWidget()  # the pad moves in when the tab is first opened
         QVBoxLayout(self._sketch_page).setContentsMargins(0, 0, 0, 0)
@@ -71,6 +69,21 @@ class ProblemPanel(QWidget):
     def load(self, source: ImageSource, name: str = "") -> None:
         """Take a new problem image: read off the GUI thread, shown here, then `image_chosen`."""
         self.loader.load(source, name)
+
+    @property
+    def loader(self) -> ImageLoader:
+        """Reads each new image off the GUI thread (made on first use, not at start-up)."""
+        if self._loader is None:
+            from desktop_app.ui.problem.image_loader import ImageLoader
+
+            self._loader = ImageLoader(self)
+            self._loader.loaded.connect(self._on_loaded)
+            self._loader.failed.connect(self.image_failed)
+        return self._loader
+
+    def shutdown(self, timeout: float = 5.0) -> bool:
+        """Wait for an image still being read; True when none is."""
+        return self._loader is None or self._loader.shutdown(timeout)
 
     @Slot(bytes, QImage, str)
     def _on_loaded(self, data: bytes, shown: QImage, name: str) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop_app.core.secrets import get_api_key
 from desktop_app.core.settings import Settings, needs_welcome
-from desktop_app.ui.workers import start_worker
 
 if TYPE_CHECKING:
     from desktop_app.ui.settings.dialog import SettingsDialog
@@ -42,6 +41,8 @@ class SetupFlow(QObject):
 
     def check_in_background(self) -> None:
         """Decide on the welcome page off the GUI thread: a keyring look-up can take 0.4 s."""
+        from desktop_app.ui.workers import start_worker
+
         start_worker(
             lambda _cancel: get_api_key() is not None, "key-check", returned=self._on_key_checked
         )

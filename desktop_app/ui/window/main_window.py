@@ -19,7 +19,6 @@ from desktop_app.ui.answer.run import AnswerRun, KeyPrompt
 from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.history.export import export_conversation
 from desktop_app.ui.history.sidebar import HistorySidebar
-from desktop_app.ui.problem.image_loader import image_source
 from desktop_app.ui.problem.panel import ProblemPanel
 from desktop_app.ui.settings.setup import SetupFlow
 from desktop_app.ui.snip.flow import SnipFlow, raise_window
@@ -192,6 +191,8 @@ class MainWindow(QMainWindow):
 
     def paste(self) -> None:
         """Solve the image (or image file) on the clipboard."""
+        from desktop_app.ui.problem.image_loader import image_source
+
         source = image_source(QApplication.clipboard().mimeData())
         if source is None:
             self._set_status(self.tr("The clipboard holds no image."))
@@ -391,7 +392,7 @@ class MainWindow(QMainWindow):
         """Stop and join the run in progress; True when no thread is left."""
         if self.history_sidebar is not None:
             self.history_sidebar.shutdown()  # a pending delete becomes final
-        loaded = self.problem.loader.shutdown(timeout)
+        loaded = self.problem.shutdown(timeout)
         return self.answer_run.shutdown(timeout) and loaded
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
