@@ -225,24 +225,15 @@ class MainWindow(QMainWindow):
         if self.state.image is None and not question.strip():
             self._set_status(self.tr("Drop an image, draw a sketch or type a question first."))
             return
-        if self.state.conversation_id is not None and question.strip():
-            self._follow_up(self.state.conversation_id, question)
+        conversation_id = self.state.conversation_id
+        if conversation_id is not None and question.strip() and self._store is not None:
+            from desktop_app.core.conversation import follow_up
+
+            request, shown = follow_up(self._store.get(conversation_id), question)
+            self.start(request, conversation_id=conversation_id, shown=shown)
+            self.problem.question_box.clear()  # the question now heads its answer
             return
         self.start(new_request(image=self.state.image, question=question))
-
-    def _follow_up(self, conversation_id: str, question: str) -> None:
-        """Ask a further question about the open conversation, with its turns as memory."""
-        assert self._store is not None
-        conversation = self._store.get(conversation_id)
-        history = tuple((t.question, t.answer) for t in conversation.turns if t.answer)
-        from desktop_app.core.conversation import conversation_markdown, question_markdown
-
-        shown = conversation_markdown("", history) + "\n\n---\n\n" + question_markdown(question)
-        request = new_request(
-            question=question, transcript=conversation.transcript, history=history
-        )
-        self.start(request, conversation_id=conversation_id, shown=shown)
-        self.problem.question_box.clear()
 
     def open_conversation(self, conversation_id: str) -> None:
         """Show a saved conversation; a question typed next continues it."""
