@@ -212,7 +212,7 @@ class HistorySidebar(QWidget):
         self.conversation_deleted.emit(conv_id)
 
     def shutdown(self) -> None:
-        """Make a pending delete final and stop the search thread (on close and on quit)."""
+        """Make a pending delete final and stop a search under way (on close and on quit)."""
         self._search_timer.stop()
         self.commit_pending_delete()
         if self._searcher is not None:
