@@ -205,8 +205,12 @@ class AnswerRun(QObject):
             return
         self.status.emit(event.message)
         if event.needs_key and self._ask_api_key(self._parent):
-            # run it again (same conversation) once this run's thread has ended: never two
-            self._retry_after_key = True
+            # Run it again (same conversation) once this run's thread has ended: never two.
+            # The key dialog runs its own event loop, in which the thread may have ended.
+            if self._worker is None:
+                self._run_again()
+            else:
+                self._retry_after_key = True
             return
         self._answer_view.show_notice(event.message, "error")
 
@@ -229,7 +233,12 @@ class AnswerRun(QObject):
         self._worker = None
         self.running.emit(False)
         self.finished.emit(bool(self._answer_parts))
-        if self._retry_after_key and self._run is not None:
+        if self._retry_after_key:
             self._retry_after_key = False
-            run = self._run  # the same request, already prepared, in the same conversation
+            self._run_again()
+
+    def _run_again(self) -> None:
+        """The last run once more: the same request, already prepared, same conversation."""
+        if self._run is not None:
+            run = self._run
             self.start(run.request, conversation_id=run.conversation_id, shown=run.shown)

@@ -113,6 +113,28 @@ def test_missing_key_asks_then_solves(
     assert dashscope.requests[-1].api_key is not None
 
 
+def test_a_key_dialog_with_its_own_event_loop_still_leads_to_the_answer(
+    qtbot: Any, window: Any, dashscope: FakeDashScope, monkeypatch: Any
+) -> None:
+    """GIVEN no key WHEN the key dialog runs its own event loop, in which the failed run's
+    thread ends, THEN the question is still asked again with the new key and answered."""
+    from tests.e2e.conftest import TEST_KEY
+
+    monkeypatch.delenv("DASHSCOPE_API_KEY")
+    dashscope.script_text("$\\boxed{2}$", endpoint="text")
+
+    def modal_prompt(_parent: object) -> bool:
+        qtbot.waitUntil(lambda: not window.answer_run.active, timeout=10000)  # a nested loop
+        monkeypatch.setenv("DASHSCOPE_API_KEY", TEST_KEY)
+        return True
+
+    monkeypatch.setattr(window.answer_run, "_ask_api_key", modal_prompt)
+    window.question_edit.setPlainText("1+1")
+    window.solve_action.trigger()
+    qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 2", timeout=15000)
+    assert dashscope.requests[-1].api_key is not None
+
+
 def test_pasted_image_is_solved(qtbot: Any, window: Any, dashscope: FakeDashScope) -> None:
     """GIVEN an image on the clipboard WHEN Paste THEN it is read and solved."""
     image = QImage(200, 60, QImage.Format.Format_RGB32)
