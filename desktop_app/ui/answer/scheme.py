@@ -1,6 +1,6 @@
 """The qmath:// scheme: its name, the answer page's address, and its registration.
 
-Serving the scheme (the handler, the interceptor, the web profile) lives in `answer_server`,
+Serving the scheme (the handler, the interceptor, the web profile) lives in `server`,
 imported when the first answer page loads, not at start-up.
 """
 
