@@ -21,6 +21,7 @@ from desktop_app.core.plots.marks import (
     fmt,
     point_label,
     thin_out,
+    tidy,
 )
 from desktop_app.core.plots.sampling import (
     clip,
@@ -246,7 +247,7 @@ def build_relation(problem: Any) -> PlotSpec | None:
         if any(abs(r - s) <= 1e-7 * max(1.0, abs(r)) for s in seen):
             continue
         seen.append(r)
-        y = fn_at(explicit(sympy.sympify(side), var).numeric(), [r])[0]
+        y = tidy(fn_at(explicit(sympy.sympify(side), var).numeric(), [r])[0])
         builder.markers.append(Marker(r, y, f"{var.name} = {fmt(r)}", "solution"))
     if len(seen) > MAX_MARKERS:
         seen = seen[:MAX_MARKERS]  # a trigonometric equation: the ones nearest 0
@@ -312,7 +313,7 @@ def build_derivative(problem: Any) -> PlotSpec | None:
     builder.add_features(curve, window)
     if a is not None:
         y0 = fn_at(curve.numeric(), [a])[0]
-        slope = complex(slope_expr.subs(var, a).evalf(15))
+        slope = _slope(curve, slope_expr, a)
         if not (math.isfinite(y0) and slope.imag == 0 and math.isfinite(slope.real)):
             raise ValueError("no tangent there")
         exact = _exact(a)
@@ -333,6 +334,18 @@ def build_derivative(problem: Any) -> PlotSpec | None:
             name = f"f'({var.name}) = {derivative.text}"
             builder.extra_curves.append(Curve(name, *_tail(derivative)))
     return builder.spec("derivative", problem.curves, window)
+
+
+def _slope(curve: Curve, slope_expr: Any, a: float) -> complex:
+    """f'(a): exactly when SymPy can, else numerically where both one-sided slopes agree."""
+    try:
+        return complex(slope_expr.subs(curve.var, a).evalf(15))
+    except TypeError:  # an unevaluated Derivative (of floor, say)
+        h = 1e-6 * max(1.0, abs(a))
+        left, here, right = fn_at(curve.numeric(), [a - h, a, a + h])
+        if abs((here - left) - (right - here)) > 1e-3 * max(1.0, abs(right - left)):
+            return complex(math.nan)  # a corner or a jump: no tangent
+        return complex((right - left) / (2 * h))
 
 
 def _exact(a: float) -> Any:

@@ -121,9 +121,15 @@ def _defines_function(value: Any) -> bool:
     return (
         isinstance(lhs, AppliedUndef)
         and len(lhs.args) == 1
-        and lhs.args[0].is_Symbol
-        and rhs.free_symbols <= {lhs.args[0]}
+        and _is_variable(lhs.args[0])
+        and rhs.free_symbols == {lhs.args[0]}
     )
+
+
+def _is_variable(symbol: Any) -> bool:
+    """A plotted variable is one letter (or θ): `lb` or `mph` in a word problem is a unit."""
+    name = getattr(symbol, "name", "")
+    return bool(symbol.is_Symbol and (re.fullmatch(r"[a-df-hj-z]", name) or name == "theta"))
 
 
 class _Reader:
@@ -154,6 +160,7 @@ class _Reader:
             elif (
                 isinstance(value, sympy.Expr)
                 and len(value.free_symbols) == 1
+                and _is_variable(next(iter(value.free_symbols)))
                 and not value.is_Symbol
                 and not value.has(sympy.Integral, sympy.Derivative)
             ):
@@ -184,7 +191,7 @@ class _Reader:
                 continue
             limit = integral.limits[0]
             var, integrand = limit[0], integral.function
-            if integrand.free_symbols - {var}:
+            if integrand.free_symbols != {var} or not _is_variable(var):
                 continue
             curve = explicit(integrand, var)
             bounds = (limit[1], limit[2]) if len(limit) == 3 else None
@@ -214,7 +221,7 @@ class _Reader:
             derivative = _first(value, sympy.Derivative)
             if derivative is not None and len(derivative.variables) == 1:
                 expr, var = derivative.expr, derivative.variables[0]
-                if expr.free_symbols == {var}:
+                if expr.free_symbols == {var} and _is_variable(var):
                     target = (var, expr)
                     break
         if target is None:
@@ -260,6 +267,8 @@ class _Reader:
         import sympy
 
         for value in self.values:
+            if isinstance(value, sympy.Equality) and _defines_function(value):
+                continue
             relations = _relations(value)
             if not relations or any(r is None for r in relations):
                 continue
@@ -268,13 +277,19 @@ class _Reader:
             )
             if len(symbols) != 1 or all(_trivial(lhs, rhs) for lhs, _, rhs in relations):
                 continue
+            if not _is_variable(next(iter(symbols))):
+                continue
             var = next(iter(symbols))
             kind: PlotKind = "equation" if relations[0][1] == "=" else "inequality"
-            curves = []
-            for side in dict.fromkeys(s for lhs, _, rhs in relations for s in (lhs, rhs)):
-                if side != 0 or len(relations) > 1:
-                    curves.append(explicit(sympy.sympify(side), var, role="side"))
-            title = _relation_title(relations, var)
+            try:
+                curves = [
+                    explicit(sympy.sympify(side), var, role="side")
+                    for side in dict.fromkeys(s for lhs, _, rhs in relations for s in (lhs, rhs))
+                    if side != 0 or len(relations) > 1
+                ]
+                title = _relation_title(relations, var)
+            except PlotInputError:
+                continue
             values = answer_values(self.answer)
             return Problem(
                 kind, var, curves, title, relations=relations, answer_values=values,

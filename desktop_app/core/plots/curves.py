@@ -59,11 +59,12 @@ def from_equation(lhs: Any, rhs: Any, role: SeriesRole = "curve") -> Curve:
         return explicit(rhs, x, role, f"y = {plain_text(rhs)}")
     if rhs == y:
         return explicit(lhs, x, role, f"y = {plain_text(lhs)}")
+    for side in (lhs, rhs):
+        problem = plot_problem(side, frozenset({"x", "y"}))
+        if problem is not None:
+            raise PlotInputError(problem)
+    lhs, rhs = lhs.doit(), rhs.doit()
     difference = lhs - rhs
-    problem = plot_problem(difference, frozenset({"x", "y"}))
-    if problem is not None:
-        raise PlotInputError(problem)
-    difference = difference.doit()
     equation = f"{plain_text(lhs)} = {plain_text(rhs)}"
     solved = _solve_linear_in_y(difference, y)
     if solved is not None and plot_problem(solved, frozenset({"x"})) is None:

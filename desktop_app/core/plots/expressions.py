@@ -19,7 +19,7 @@ MAX_NODES = 160  # nodes of a SymPy expression tree
 MAX_NUMBER = 10**6  # largest literal number in a plotted formula
 MAX_EXPONENT = 64  # largest literal exponent
 
-_TOWER = re.compile(r"\^\s*\{[^{}]*\^")  # 9^{9^{9}}
+_TOWER = re.compile(r"\^\s*\{[^{}]*\^|\^\s*(?:\{[^{}]*\}|\w+)\s*\^")  # 9^{9^{9}}, 9^{9}^{9}
 _BIG_EXPONENT = re.compile(r"\^\s*\{?\s*-?\s*\d{3,}")  # x^{1000000}
 _LONG_NUMBER = re.compile(r"\d{9,}")
 _TYPED_CHARS = re.compile(r"[A-Za-z0-9\s+\-*/^().,=<>|_'\[\]{}\\]*")
@@ -249,6 +249,9 @@ def plain_text(expr: Any) -> str:
     import sympy
 
     text = sympy.sstr(expr)
+    text = re.sub(r"(\d\.\d*?)0{3,}\d?\b", r"\1", text)  # 5.60000000000000 -> 5.6
+    text = re.sub(r"(\d)\.(?!\d)", r"\1", text)
+    text = re.sub(r"(\d(?:\.\d+)?)e([-+]?\d+)", r"(\1*10**(\2))", text)  # 1.0e-7 -> (1.0*10^(-7))
     text = text.replace("**", "^")
     text = re.sub(r"\bAbs\(", "abs(", text)
     text = re.sub(r"\bceiling\(", "ceil(", text)

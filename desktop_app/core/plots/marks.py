@@ -21,6 +21,14 @@ def fmt(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
+def tidy(value: float) -> float:
+    """Rounding noise dropped: 8.9e-16 at a root is 0, 1.9999999999999996 is 2."""
+    if abs(value) < 1e-12:
+        return 0.0
+    nearest = round(value)
+    return float(nearest) if abs(value - nearest) <= 1e-12 * max(1.0, abs(value)) else value
+
+
 def point_label(x: float, y: float) -> str:
     """`(2, 0)`."""
     return f"({fmt(x)}, {fmt(y)})"
@@ -47,7 +55,7 @@ def thin_out(
             continue
         if any(abs(marker.x - k.x) / width + abs(marker.y - k.y) / height <= gap for k in kept):
             continue
-        kept.append(marker)
+        kept.append(Marker(tidy(marker.x), tidy(marker.y), marker.label, marker.kind))
         if len(kept) == limit:
             break
     return tuple(sorted(kept, key=lambda m: m.x))
