@@ -53,7 +53,7 @@ def _figure(spec: PlotSpec) -> Any:
     axes.set_xlim(*spec.x_range)
     axes.set_ylim(*spec.y_range)
     if spec.equal_axes:
-        axes.set_aspect("equal", adjustable="datalim")
+        axes.set_aspect("equal", adjustable="box")
     axes.grid(True, color="#e4e4e8", linewidth=0.6)
     axes.axhline(0, color="#9a9aa0", linewidth=0.8, zorder=1)
     axes.axvline(0, color="#9a9aa0", linewidth=0.8, zorder=1)
