@@ -83,6 +83,10 @@ CASES = [
     Case("f-prime-at", "Let $f(x) = x^3$. Find $f'(2)$.", "", "12", "derivative", [(2, 8)]),
     Case("derivative-only", "Find the derivative of the function: $\\frac{\\sin x}{e^{x}}$", "",
          "\\frac{\\cos x-\\sin x}{e^{x}}", "derivative", []),
+    Case("prime-notation", "Find $f^{\\prime}(x)$ for $f(x) = x^3 - 3x$.", "", "3x^2 - 3",
+         "derivative", [(-1, 2), (1, -2)]),
+    Case("coincide", "Where do the lines $y = 2x + 1$ and $y = -x + 4$ coincide?", "", "(1, 3)",
+         "system", [(1, 3)]),
     Case("d-dx", "Compute $\\frac{d}{dx}\\left(x^3 - 2x\\right)$.", "", "3x^2 - 2", "derivative",
          []),
     # integrals: the area between the bounds shaded

@@ -17,12 +17,12 @@ from desktop_app.core.plots.hints import answer_values, stated_bounds, tangent_p
 from desktop_app.core.plots.reading import Formula, formulas, prose
 from desktop_app.core.plots.spec import PlotKind
 
-_DISCRETE_WORDS = (
-    "integer", "prime", "digit", "remainder", "divisible", "divisor", "gcd", "lcm", "modulo",
-    "probability", "matrix", "matrices", "vector", "determinant", "eigen", "sequence", "series",
-    "permutation", "combination", "how many ways", "dice", "coin", "\\pmod", "\\binom",
-    "\\equiv", "\\mod",
-)  # fmt: skip
+_DISCRETE_WORDS = re.compile(
+    r"\b(?:integers?|primes?|digits?|remainders?|divisible|divisors?|gcd|lcm|modulo|"
+    r"probability|matrix|matrices|vectors?|determinants?|eigen\w*|sequences?|series|"
+    r"permutations?|combinations?|how many ways|dice|coins?)\b"
+)
+_DISCRETE_COMMANDS = re.compile(r"\\(?:pmod|bmod|mod|binom|equiv)(?![A-Za-z])")
 _INTEGRAL_WORDS = ("integral", "integrate", "antiderivative", "area under", "area between",
                    "area of the region", "bounded by", "enclosed by")  # fmt: skip
 _DERIVATIVE_WORDS = ("derivative", "differentiate", "tangent", "slope of the curve",
@@ -56,7 +56,7 @@ def read_problem(transcript: str, question: str, answer: str | None) -> Problem 
 
     text = f"{transcript}\n{question}"
     words = prose(text)
-    if any(word in words or word in text for word in _DISCRETE_WORDS):
+    if _DISCRETE_WORDS.search(words) or _DISCRETE_COMMANDS.search(text):
         return None
     found = formulas(text)
     if any(_is_discrete(f.value) for f in found):
@@ -137,7 +137,6 @@ class _Reader:
 
     def __init__(self, found: list[Formula], words: str, flat: str, answer: Any) -> None:
         self.values = [f.value for f in found]
-        self.latex = [f.latex for f in found]
         self.words, self.flat, self.answer = words, flat, answer
 
     def _has(self, words: tuple[str, ...]) -> bool:
@@ -298,9 +297,11 @@ class _Reader:
         return None
 
     def function(self) -> Problem | None:
+        import sympy
+
         functions = self._functions()
-        defined = [f for f, v in zip(self.latex, self.values, strict=True) if "=" in f]
-        if not functions or not (defined or self._has(_FUNCTION_WORDS)):
+        named = any(isinstance(v, sympy.Equality) for v in self.values)  # f(x) = .., y = ..
+        if not functions or not (named or self._has(_FUNCTION_WORDS)):
             return None
         var, expr = functions[0]
         curve = explicit(expr, var)
