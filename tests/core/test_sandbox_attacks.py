@@ -86,6 +86,7 @@ def root_run(core_pattern: str) -> Iterator[Run]:
             results = run_all(world)
         yield Run(world, listeners, results, "root")
     finally:
+        world.clean()
         listeners.close()
         shutil.rmtree(base, ignore_errors=True)
 
@@ -112,6 +113,7 @@ def user_run(core_pattern: str) -> Iterator[Run]:
                 results = run_all(world)
         yield Run(world, listeners, results, "nobody" if ROOT else "self")
     finally:
+        world.clean()
         listeners.close()
         shutil.rmtree(base, ignore_errors=True)
 
