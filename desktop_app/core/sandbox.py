@@ -23,7 +23,7 @@ from typing import Literal, Protocol
 
 from desktop_app.core import sandbox_paths
 from desktop_app.core.events import CodeStatus
-from desktop_app.core.sandbox_bwrap import BwrapLaunch, Limits, bwrap_path, bwrap_works
+from desktop_app.core.sandbox_bwrap import BwrapLaunch, Limits, bwrap_works
 from desktop_app.core.sandbox_fallback import LauncherLaunch
 from desktop_app.core.sandbox_paths import default_hidden_paths, resolve
 
@@ -79,7 +79,7 @@ def run_code(
 ) -> SandboxResult:
     """Run `source` in a sandboxed interpreter; never raises for anything the code does."""
     cancel = cancel or threading.Event()
-    marker = uuid.uuid4().hex
+    marker = f"{os.getpid()}-{uuid.uuid4().hex}"  # whose run it is, then which
     limits = Limits(timeout, memory_mb, file_size_mb, max_processes)
     hidden = tuple(resolve(p) for p in (hide if hide is not None else default_hidden_paths()))
     launch = _launch(
@@ -129,13 +129,14 @@ def run_code(
 
 
 def isolation() -> Isolation:
-    """Which layer isolates model code on this machine (cheap: starts nothing).
+    """Which layer isolates model code on this machine.
 
-    "bubblewrap": Linux, the full sandbox; "namespaces": Linux without bubblewrap, our
-    launcher; "seatbelt": macOS's sandbox profile; "limits": time, memory and processes only.
+    "bubblewrap": Linux, the full sandbox; "namespaces": Linux without a working bubblewrap,
+    our launcher; "seatbelt": macOS's sandbox profile; "limits": time, memory and processes
+    only. On Linux the first call runs bubblewrap once (tens of ms) to be sure it works here.
     """
     if LINUX:
-        return "bubblewrap" if bwrap_path() else "namespaces"
+        return "bubblewrap" if bwrap_works() else "namespaces"
     if sys.platform == "darwin":
         from desktop_app.core import sandbox_macos
 

@@ -55,7 +55,7 @@ class LauncherLaunch:
 
     def prepare(self) -> None:
         """Make the run's folder, script, cgroup, seccomp program and the command line."""
-        self._root = root = Path(tempfile.mkdtemp(prefix="qwen-math-sandbox-"))
+        self._root = root = Path(tempfile.mkdtemp(prefix=f"qwen-math-sandbox-{os.getpid()}-"))
         (root / "work").mkdir()
         (root / "home").mkdir()
         self.cwd = str(root / "work")

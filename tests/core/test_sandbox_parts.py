@@ -283,16 +283,16 @@ def test_the_windows_job_limits_memory_processes_and_cpu() -> None:
 @pytest.mark.parametrize(
     ("platform", "bwrap", "seatbelt", "expected"),
     [
-        ("linux", "/usr/bin/bwrap", False, "bubblewrap"),
-        ("linux", None, False, "namespaces"),
-        ("darwin", None, True, "seatbelt"),
-        ("darwin", None, False, "limits"),
-        ("win32", None, False, "limits"),
+        ("linux", True, False, "bubblewrap"),
+        ("linux", False, False, "namespaces"),
+        ("darwin", False, True, "seatbelt"),
+        ("darwin", False, False, "limits"),
+        ("win32", False, False, "limits"),
     ],
 )
 def test_isolation_names_each_os_layer(
     platform: str,
-    bwrap: str | None,
+    bwrap: bool,
     seatbelt: bool,
     expected: str,
     monkeypatch: pytest.MonkeyPatch,
@@ -300,6 +300,6 @@ def test_isolation_names_each_os_layer(
     """GIVEN an OS and what it has installed THEN isolation() names the layer the code gets."""
     monkeypatch.setattr(sandbox.sys, "platform", platform)
     monkeypatch.setattr(sandbox, "LINUX", platform == "linux")
-    monkeypatch.setattr(sandbox, "bwrap_path", lambda: bwrap)
+    monkeypatch.setattr(sandbox, "bwrap_works", lambda: bwrap)
     monkeypatch.setattr(sandbox_macos, "available", lambda: seatbelt)
     assert sandbox.isolation() == expected
