@@ -1,12 +1,12 @@
 """Every attack that got through the old sandbox, run as root and as an unprivileged user.
 
-Each attack (tests/core/sandbox_attacks.py) runs against a planted world: a home with
-~/.bashrc, ~/Documents/secret.txt and ~/.ssh, the app's history database open in the app's
-process (inside a folder the code can see, reached through QWEN_MATH_HOME written with `~`
-and a link as root, relative and a link as the user), an API key in the app's environment,
-and a loopback TCP, a Unix-socket and an abstract-socket listener. Each test asserts that no
-secret and no breach came back in the output, that nothing persisted on the host, and that
-no listener was reached.
+Each attack (tests/core/sandbox_attacks.py) runs against a planted world (sandbox_world.py):
+a home with ~/.bashrc, ~/Documents/secret.txt and ~/.ssh, the app's history database open in
+the app's process (inside a folder the code can see, reached through QWEN_MATH_HOME written
+with `~` and a link as root, relative and a link as the user), an API key in the app's
+environment, and a loopback TCP, a Unix-socket and an abstract-socket listener. Each test
+asserts that no secret and no breach came back in the output, that nothing persisted on the
+host, and that no listener was reached.
 
 "root": run_code called in this process, as root (CI). "user": as an unprivileged user —
 uid 65534 (nobody) through setpriv when the tests run as root, else this process itself.
@@ -29,7 +29,8 @@ import pytest
 
 from desktop_app.core import sandbox_paths
 from desktop_app.core.sandbox_bwrap import NOBODY, bwrap_path, reachable_as_nobody, setpriv_path
-from tests.core.sandbox_attacks import ATTACKS, Attack, Listeners, World, plant, run_all
+from tests.core.sandbox_attacks import ATTACKS, Attack
+from tests.core.sandbox_world import Listeners, World, plant, run_all
 
 pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux sandbox"),
@@ -119,7 +120,7 @@ def user_run(core_pattern: str) -> Iterator[Run]:
 
 
 def _run_as_nobody(world: World, base: Path, env: dict[str, str]) -> dict[str, dict[str, object]]:
-    """tests/core/sandbox_attacks.py's main, as uid 65534, with this interpreter made
+    """tests/core/sandbox_world.py's main, as uid 65534, with this interpreter made
     readable to it where it lies in a folder nobody cannot enter (a Python under /root)."""
     import json
 
@@ -130,7 +131,7 @@ def _run_as_nobody(world: World, base: Path, env: dict[str, str]) -> dict[str, d
     config.write_text(json.dumps(asdict(world)))
     readable = [*sandbox_paths.interpreter().read_only, str(REPO), str(base)]
     argv = reachable_as_nobody(readable, bwrap, setpriv)
-    argv += [sys.executable, "-m", "tests.core.sandbox_attacks", str(config)]
+    argv += [sys.executable, "-m", "tests.core.sandbox_world", str(config)]
     done = subprocess.run(
         argv,
         cwd=world.home,
