@@ -176,7 +176,7 @@ def _display_last_expression(source: str) -> str:
     """Print a trailing bare expression, as a notebook (and Qwen's executor) would show it."""
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError):  # ValueError: NUL bytes, lone surrogates
         return source  # the sandboxed interpreter reports it
     if not tree.body or not isinstance(tree.body[-1], ast.Expr):
         return source

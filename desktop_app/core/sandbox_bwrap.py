@@ -218,7 +218,7 @@ class BwrapLaunch:
         )
         forks = self.cgroup is not None and "pids" in self.cgroup.limits
         bpf = compiled_filter(allow_new_processes=forks)
-        script_fd = self._memfd("snippet", self.source.encode("utf-8"))
+        script_fd = self._memfd("snippet", self.source.encode("utf-8", errors="replace"))
         seccomp_fd = self._memfd("seccomp", bpf) if bpf is not None else None
         self._info_r, info_w = self._pipe()
         block_r, self._block_w = self._pipe()

@@ -60,7 +60,7 @@ class LauncherLaunch:
         (root / "home").mkdir()
         self.cwd = str(root / "work")
         script = root / "snippet.py"
-        script.write_text(self.source, encoding="utf-8")
+        script.write_text(self.source, encoding="utf-8", errors="replace")
         if WINDOWS:
             from desktop_app.core.sandbox_windows import CREATE_NO_WINDOW, CREATE_SUSPENDED
 

@@ -149,3 +149,32 @@ def test_fork_bomb_is_contained_and_returns_promptly(launcher: str) -> None:
     assert result.status in ("timeout", "ok", "killed")
     assert seconds < 6
     assert os.getloadavg()[0] < 200  # the machine stays usable
+
+
+def test_a_kill_by_the_memory_cgroup_says_memory_error(launcher: str) -> None:
+    """GIVEN two processes that together pass the run's memory WHEN the kernel kills the code's
+    main process for it THEN the result says the memory limit stopped it."""
+    if "memory" not in (protections(launcher).get("cgroup") or []):
+        pytest.skip("no memory cgroup here (a normal user): the code is one process")
+    source = """
+        import os, time
+        if os.fork() == 0:
+            block = b'x' * (300 << 20)
+            time.sleep(5)
+            os._exit(0)
+        with open('/proc/self/oom_score_adj', 'w') as f:
+            f.write('1000')  # be the one the kernel picks
+        time.sleep(0.5)
+        block = b'x' * (300 << 20)
+        print('not reached')
+    """
+    result = run_code(textwrap.dedent(source), memory_mb=512, timeout=20)
+    assert result.status == "killed"
+    assert "MemoryError: the code used more than its 512 MB" in result.output
+    assert "not reached" not in result.output
+
+
+def test_source_that_is_not_valid_unicode_is_an_error_not_a_crash(launcher: str) -> None:
+    """GIVEN model code holding a lone surrogate WHEN run THEN an error result, no exception."""
+    result = run_code("print('\udc80')")
+    assert result.status in ("ok", "error")
