@@ -26,9 +26,10 @@ window.MathJax = {
     },
   },
   startup: {
-    typeset: false,
-    pageReady() {
-      return MathJax.startup.defaultPageReady().then(resolveMathJax);
+    typeset: false,  // nothing to typeset before the first answer arrives
+    ready() {
+      MathJax.startup.defaultReady();
+      MathJax.startup.promise.then(resolveMathJax);  // started, the page is ready: typeset now
     },
   },
 };
@@ -37,7 +38,12 @@ window.MathJax = {
   let queue = Promise.resolve();  // typesetting jobs, strictly one after another
   let queuedJobs = 0;
   let mathJaxStarted = false;
-  mathJaxReady.then(() => { mathJaxStarted = true; });
+  mathJaxReady.then(() => {
+    mathJaxStarted = true;
+    // The app's one signal from the page (AnswerPage reads it): MathJax has started, so
+    // the page's functions are defined, its DOM is parsed and a formula typesets now.
+    console.info("qmath:ready");
+  });
   let tailJobQueued = false;
   let tailCache = new Map();  // TeX source -> typeset node, so a re-sent tail does not flicker
   let stickToBottom = true;
