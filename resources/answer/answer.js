@@ -181,8 +181,24 @@ window.MathJax = {
     followBottom();
   };
 
+  // A long answer dropped from the page leaves thousands of nodes and MathJax's objects as
+  // garbage, which V8 collects lazily: back-to-back answers piled it up in this process (tens
+  // of MB each). Where the app allows it (--expose-gc), the page collects once the old answer
+  // is gone, as a last-resort collection, which also hands the emptied heap back to the
+  // system: 50-100 ms of this page's own thread, while it is empty. A short preview is not
+  // worth a collection.
+  const COLLECT_AFTER_NODES = 400;
+  const LAST_RESORT = { type: "major", execution: "sync", flavor: "last-resort" };
+
+  function collectAfterDropping(nodes) {
+    if (nodes >= COLLECT_AFTER_NODES && typeof window.gc === "function") {
+      setTimeout(() => window.gc(LAST_RESORT), 0);
+    }
+  }
+
   /** Empty the page for a new answer. */
   window.clear = function () {
+    const dropped = $("answer").getElementsByTagName("*").length;
     $("blocks").replaceChildren();
     $("tail").replaceChildren();
     $("final").replaceChildren();
@@ -190,6 +206,7 @@ window.MathJax = {
     tailCache = new Map();
     window.setNotice("", "info");
     stickToBottom = true;
+    collectAfterDropping(dropped);
   };
 
   /** Show a one-line notice above the answer (text only, never HTML); "" hides it. */
