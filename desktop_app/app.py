@@ -73,7 +73,6 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
 def run_gui(initial_command: str | None = None) -> int:
     """Open the main window (and the single-instance server, the tray) and run the event loop."""
     prepare_environment()
-    limit_malloc_arenas()  # before the first worker or web engine thread exists
     # Start-up only makes objects that live as long as the app (modules, classes, widgets):
     # the cyclic collector would scan them ~60 times for nothing (~8 ms). It resumes after
     # the first paint, with them frozen out of its way (resume_collection), and in any case
@@ -96,6 +95,9 @@ def _run_gui(initial_command: str | None) -> int:
 
     register_scheme()
     app = QApplication(sys.argv[:1])
+    # The first task after the first paint (registered before the window's own): the process
+    # has one thread until then; the web engine's and the workers' threads start after it.
+    after_first_paint(app, limit_malloc_arenas)
     app.setApplicationName("Qwen Math")
     app.setDesktopFileName("io.github.qwen_math_desktop")
     from PySide6.QtGui import QIcon

@@ -148,6 +148,7 @@ def test_memory_stays_flat_over_fifty_solves(tmp_path: Path) -> None:
         env = {
             **os.environ,
             "QT_QPA_PLATFORM": "offscreen",
+            "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox",  # the app adds its own
             "QWEN_MATH_HOME": str(tmp_path / "home"),
             "DASHSCOPE_API_KEY": TEST_KEY,
             "DASHSCOPE_HTTP_BASE_URL": server.base_url,
