@@ -74,8 +74,8 @@ class AnswerView(QWebEngineView):
         page.action_requested.connect(self._on_page_action)
         page.mathjax_started.connect(self._on_ready)
         page.loadFinished.connect(self._on_load_finished)
+        page.setUrl(ANSWER_URL)  # first: the renderer starts while the view takes the page
         self.setPage(page)
-        page.setUrl(ANSWER_URL)
 
     @property
     def ready(self) -> bool:
