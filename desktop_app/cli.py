@@ -15,6 +15,9 @@ from desktop_app.core.errors import AppError, Cancelled, UsageError
 from desktop_app.json_lines import write_json_line
 
 EXIT_USAGE = 2
+# A frozen app has no `python -m`: its checker process is the app itself run with this flag
+# (core/check_worker.py's WORKER_FLAG; not a user-facing option, so not in --help).
+CHECK_WORKER_FLAG = "--check-worker"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,7 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `qwen-math` and `python -m desktop_app`."""
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments == [CHECK_WORKER_FLAG]:
+        from desktop_app.core.check_worker import serve
+
+        return serve()
+    args = build_parser().parse_args(arguments)
     from desktop_app.logging_setup import configure_logging
 
     configure_logging(debug=args.debug)
