@@ -47,6 +47,8 @@ def check_antiderivative(integrand: Any, var: sympy.Symbol, answer: str) -> Outc
     if claimed is None:
         return unchecked(f"The answer could not be read as a function of {var}.")
     x = _real(var)
+    if not claimed.has(var):
+        return unchecked(f"The answer does not depend on {var}; its reading is doubtful.")
     try:
         derivative = sympy.diff(_real_symbols(claimed), x)
     except Exception:  # SymPy could not differentiate it
@@ -91,6 +93,8 @@ def check_value(expression: Any, answer: str, what: str, *, one_sided: bool = Fa
 def check_same_expression(expression: Any, answer: str, form: str) -> Outcome:
     """The answer to "simplify / expand / factor `expression`": equal everywhere, in the form."""
     symbols = sorted(expression.free_symbols, key=str)
+    if any(f.free_symbols for f in expression.atoms(sympy.binomial, sympy.factorial, sympy.gamma)):
+        return unchecked("Factorials and binomials of letters hold only for whole numbers.")
     claimed = _expression_answer(answer, set(symbols))
     if claimed is None:
         return unchecked("The answer could not be read as an expression in the same letters.")

@@ -77,7 +77,7 @@ def _sample(
     (None, None) when the samples cannot tell."""
     agreeing = 0
     for k in range(len(points)):
-        point = {s: points[(k + 3 * j) % len(points)] for j, s in enumerate(symbols)}
+        point = {s: points[(k + j) % len(points)] for j, s in enumerate(symbols)}
         try:
             fx, gx = real_number(f.subs(point)), real_number(g.subs(point))
         except (TypeError, ValueError, ZeroDivisionError, RecursionError):

@@ -166,6 +166,9 @@ def _fails(equation: Any, var: sympy.Symbol, value: Any, domain: Any) -> Outcome
         real = real_number(value)
         if real is not None and isinstance(domain, sympy.Interval) and not domain.contains(value):
             return contradicted(f"{var} = {show(value)} is outside {show(domain)}.")
+    for side in (equation.lhs, equation.rhs):
+        if side.subs(var, value).has(sympy.zoo, sympy.nan):
+            return contradicted(f"{var} = {show(value)} makes {show(side)} undefined.")
     zero = residual_is_zero(equation.lhs - equation.rhs, var, value)
     if zero is not False:
         if (

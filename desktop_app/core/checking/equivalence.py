@@ -19,8 +19,8 @@ percent, degrees, units and `\\text{}`. Our rules, each for a reason this app ha
    `\\varnothing` is the empty set; `oo` (SymPy's infinity in printed code output) is infinity.
 7. Sentence punctuation just inside a closing delimiter (`$\\frac{1}{3}.$`) is not part of
    the answer (newer math-verify releases drop it too); an ellipsis stays.
-8. `\\pm` inside a list item (`\\frac{-1 \\pm i\\sqrt{3}}{2}`) is two items, one with each
-   sign; math-verify reads only a leading `\\pm 2`, and misreads the whole list otherwise.
+8. `\\pm` in a fraction's numerator (`\\frac{-1 \\pm i\\sqrt{3}}{2}`) in a bare answer is two
+   items, one with each sign: math-verify misreads the whole list otherwise.
 9. An answer that parses to an undefined value (`1/0`, `12:00` read as 12/0) equals only the
    same text.
 """
@@ -56,6 +56,7 @@ _SINGLE_NUMBER = re.compile(
 _INNER_PUNCTUATION = re.compile(
     r"(?<![.\\$\s])\s*[.,;]\s*(?=(?:\$\$|\$|\\\]|\\\))(?:\s|$|[.,;:!?)]))"
 )
+_PM_IN_FRACTION = re.compile(r"\\[dt]?frac\s*\{[^{}]*\\(?:pm|mp)(?![A-Za-z])")
 _WORDS = re.compile(r"[A-Za-z]{3,}")
 _LATEX_MARKS = re.compile(r"[\\^={}_]")
 _SYMPY_INFINITY = re.compile(r"(?<![A-Za-z])oo(?![A-Za-z])")
@@ -95,10 +96,10 @@ def _prepare(text: str) -> tuple[str, str | None]:
         t = t.replace(char, latex)
     t = t.replace(r"\$", " ").replace(r"\varnothing", r"\emptyset")
     t = _THIN_SPACE_GROUPS.sub("", t)
-    t = expand_plus_minus(t)
     t = _E_NOTATION.sub(lambda m: f"{m.group(1)}\\times 10^{{{int(m.group(2))}}}", t)
     if _DELIMITED.search(t):
         return _INNER_PUNCTUATION.sub("", t), None
+    t = expand_plus_minus(t)  # a bare answer only: in prose a comma is not a list
     t = _PLAIN_MIXED.sub(_mixed_number, t)
     if _DELIMITED.search(t):
         return t, None
@@ -118,9 +119,8 @@ def expand_plus_minus(text: str) -> str:
     items = []
     for item in top_level_items(text):
         signs = re.findall(r"\\(?:pm|mp)(?![A-Za-z])", item)
-        leading = re.match(r"\s*(?:[A-Za-z](?:_\{?\w+\}?)?\s*=\s*)?\\pm", item)
-        if len(signs) != 1 or leading:
-            items.append(item)  # math-verify reads a leading \pm itself
+        if len(signs) != 1 or not _PM_IN_FRACTION.search(item):
+            items.append(item)  # math-verify reads `\pm 2` and `1 \pm \sqrt{5}` itself
             continue
         plus, minus = ("+", "-") if signs[0] == "\\pm" else ("-", "+")
         items.append(re.sub(r"\\(?:pm|mp)(?![A-Za-z])", plus, item))

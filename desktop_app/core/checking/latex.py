@@ -11,10 +11,18 @@ import re
 from typing import Any
 
 import sympy
-from latex2sympy2_extended.latex2sympy2 import latex2sympy
+from latex2sympy2_extended.latex2sympy2 import ConversionConfig, latex2sympy
 from latex2sympy2_extended.math_normalization import NormalizationConfig
 from math_verify.grader import should_treat_as_complex
 
+from desktop_app.core.checking.ambiguity import (
+    absolute_bars,
+    explicit_products,
+    letters_missing,
+    mixed_numbers,
+    unclear_notation,
+    unreadable_answer,
+)
 from desktop_app.core.checking.equivalence import expand_plus_minus, parse_answer, top_level_items
 
 logging.getLogger("latex2sympy2_extended").setLevel(logging.CRITICAL)
@@ -32,6 +40,8 @@ _NO_SOLUTION = re.compile(
 _DOES_NOT_EXIST = re.compile(
     r"\b(?:does\s+not\s+exist|doesn't\s+exist|dne|undefined|diverges?)\b", re.IGNORECASE
 )
+_CONVERSION = ConversionConfig(interpret_as_mixed_fractions=False)  # see mixed_numbers()
+_DOLLARS = re.compile(r"(?<!\\)\$+")
 _BARE_SIDE = re.compile(r"\^\s*([+-])(?![\w{])")
 _CONSTANT = re.compile(r"\+\s*(?:C|c|K|k|C_?\{?1\}?)\s*(?=$|\\right|\)|\$)")
 
@@ -46,9 +56,16 @@ def to_sympy(latex: str, *, complex_i: bool = True) -> Any:
     if not text or len(text) > MAX_LATEX:
         return None
     text = _BARE_SIDE.sub(r"^{\1}", text)  # x \to 0^+ reads only as 0^{+}
+    text = mixed_numbers(explicit_products(absolute_bars(text)))
+    if unclear_notation(text):
+        return None
     try:
         value = latex2sympy(
-            text, is_real=not should_treat_as_complex(text), normalization_config=_NORMALISE
+            text,
+            is_real=not should_treat_as_complex(text),
+            convert_degrees="\\circ" in text or "°" in text,  # sin 50° is not sin(50)
+            normalization_config=_NORMALISE,
+            conversion_config=_CONVERSION,
         )
     except Exception:  # the parser raises bare Exceptions for unreadable input
         return None
@@ -91,11 +108,20 @@ def answer_object(answer: str) -> Any:
     A list the reading does not keep whole ("1, 1/2, ..." read as 1 when an item fails to
     parse) is refused: a check must not run on a fragment of the answer.
     """
+    # "$x\sqrt{x}/2+$ $\ln|x|+C$": one answer in two math spans, not two answers
+    answer = absolute_bars(_DOLLARS.sub(" ", answer).strip())
+    if unreadable_answer(answer) or unclear_notation(answer):
+        return None
     parsed = parse_answer(answer)
     if not parsed or not isinstance(parsed[0], sympy.Basic | sympy.MatrixBase):
         return None
     value = parsed[0]
-    items = len(top_level_items(expand_plus_minus(answer.strip().strip("$"))))
+    named = {str(s) for s in getattr(value, "free_symbols", set())}
+    if isinstance(value, sympy.Basic):  # f in f'(x) = ... is a name too
+        named |= {str(f.func) for f in value.atoms(sympy.core.function.AppliedUndef)}
+    if letters_missing(answer, named):
+        return None  # a fragment was read ("7 \ln s" as 7)
+    items = len(top_level_items(expand_plus_minus(answer)))
     if items >= 2 and not 2 <= _size(value) <= items:
         return None
     return imaginary_unit(value)

@@ -46,6 +46,9 @@ def check_answer(problem: str, answer: str) -> Outcome:
     parsed = [to_sympy(f) for f in read.formulas]
     if any(p is None for p in parsed):
         return unchecked("Part of the problem could not be read as mathematics.")
+    unclear = sorted({str(s) for p in parsed for s in p.free_symbols if not _one_letter(s)})
+    if unclear:
+        return unchecked(f"The name {unclear[0]} could be one quantity or a product of letters.")
     if read.asks_for_derivative:
         return _derivative(read, parsed, answer)
     if len(parsed) == 1 and not _is_relation(parsed[0]):
@@ -149,6 +152,19 @@ def _names_a_function(lhs: Any) -> bool:
     if isinstance(lhs, sympy.core.function.AppliedUndef):
         return True
     return isinstance(lhs, sympy.Symbol) and str(lhs) in ("y", "f", "g", "h")
+
+
+def _one_letter(symbol: Any) -> bool:
+    """x, x_1, x_{12}, theta: one quantity; `ab` (from \\mathrm{ab}) may be a times b."""
+    name = str(symbol)
+    return bool(re.fullmatch(r"[A-Za-z](?:_\{?\w+\}?)?", name)) or name in _GREEK
+
+
+_GREEK_NAMES = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
+    "xi omicron rho sigma tau upsilon phi varphi chi psi omega"
+)
+_GREEK = frozenset(_GREEK_NAMES.split())
 
 
 def _is_relation(value: Any) -> bool:

@@ -27,6 +27,7 @@ _RESTRICTION_LEAD = re.compile(
     r"|\bfor|\bwhere|\bwith)\s*:?\s*$"
 )
 _TARGET = re.compile(r"\b(?:for|find|solve for|value of)\s*$")
+_RELATION = re.compile(r"=|<|>|\\[lg]eq?(?:slant)?\b|\\neq?\b")
 _LONE_SYMBOL = re.compile(r"^\s*[A-Za-z]\s*$")
 
 # Questions whose answer is not a value SymPy recomputes here, or that carry a condition the
@@ -44,8 +45,33 @@ _NOT_CHECKED = re.compile(
     r"|exponents?|improper|mixed|lowest terms|radical form|in terms of|for which|such that"
     r"|whose|all values|constants?|parameters?|quadratic equation with|degrees?|angle"
     r"|common denominator|lcd|partial|implicit\w*|numerically"
-    r"|multiple choice|which of|true or false|options?|choices?)\b"
+    r"|multiple choice|which of|true or false|options?|choices?|reciprocal|opposite"
+    r"|(?:square|cube|fourth|nth)\s+roots?\s+of|(?:square|cube)\s+of)\b"
 )
+# The words a question the checks understand may use. Any other word (a longer word than a
+# single letter) means the question asks something more ("the larger root", "in dollars")
+# and it is not checked: a narrow reading never checks the wrong thing.
+_ALLOWED_WORDS = """
+    the an of and or to in on at for from by with as is are be it its this that these each
+    all both then so if where which what into using use please can will let given following
+    below above here there find solve determine compute calculate evaluate simplify
+    simplifying expand factor factorise factorize factoring multiply divide add subtract
+    combine distribute rewrite write express give giving state obtain get differentiate
+    integrate reduce perform carry out equation equations inequality inequalities system
+    systems solution solutions root roots zero zeros value values expression expressions
+    function functions answer result results derivative derivatives antiderivative
+    antiderivatives integral integrals limit limits sum product quotient set interval
+    notation form variable unknown respect problem question exercise example task image
+    picture text content math mathematical formula formulas exact exactly real complex
+    analytically algebraically completely fully possible indefinite definite first second
+    lie lies restricting attention quadratic completing square substitution elimination
+    rule chain power properties method shows contains displays shown written reads asks
+    states says handwritten printed typed describes absolute compound proportion rational
+    radical radicals logarithmic exponential trigonometric linear polynomial fraction
+    fractions logarithm logarithms single like parentheses order operations
+"""
+_ALLOWED = frozenset(_ALLOWED_WORDS.split())
+_WORD = re.compile(r"[a-z]+")
 _SOLVE = re.compile(r"\b(?:solve\w*|solutions?|roots?|zeros?)\b|\bfind\b")
 _DERIVATIVE = re.compile(r"\b(?:derivatives?|differentiate)\b")
 _ORDER = {"second": 2, "third": 3}
@@ -74,7 +100,13 @@ class Problem:
     @property
     def not_checked(self) -> bool:
         """Whether the question asks for something the checks do not compute."""
-        return bool(_NOT_CHECKED.search(self.prose))
+        return bool(_NOT_CHECKED.search(self.prose)) or bool(self.unread_words)
+
+    @property
+    def unread_words(self) -> list[str]:
+        """The words of the question outside the vocabulary the checks understand."""
+        words = _WORD.findall(self.prose)
+        return sorted({w for w in words if len(w) > 1 and w not in _ALLOWED})
 
     @property
     def asks_to_solve(self) -> bool:
@@ -169,7 +201,10 @@ def _split_lines(formula: str) -> list[str]:
     elif "\\\\" not in formula:
         return [formula]
     lines = [line.replace("&", "").strip() for line in re.split(r"\\\\(?:\[[^\]]*\])?", body)]
-    return [line.strip(" ,.;") for line in lines if line.strip(" ,.;")]
+    lines = [line.strip(" ,.;") for line in lines if line.strip(" ,.;")]
+    if not all(_RELATION.search(line) for line in lines):
+        return [formula]  # rows of a matrix or a binomial, not a list of equations
+    return lines
 
 
 def _undelimited(text: str) -> tuple[list[str], str]:

@@ -53,9 +53,25 @@ def solution_set(expr: Any, var: sympy.Symbol, domain: Any) -> list[Any] | None:
         return None
     if any(number(r) is None or residual_is_zero(expr, var, r) is not True for r in roots):
         return None
-    if domain.is_subset(sympy.S.Reals) and unseen_real_root(expr, var, roots, domain):
-        return None
+    if domain.is_subset(sympy.S.Reals):
+        # ln(8 - x^2) = ln(2 - x) at x = 3 is ln(-1) = ln(-1) in SymPy's complex logarithm;
+        # on the reals both sides are undefined there, so 3 is no solution.
+        roots = [r for r in roots if defined_on_reals(expr, var, r)]
+        if unseen_real_root(expr, var, roots, domain):
+            return None
     return roots
+
+
+def defined_on_reals(expr: Any, var: sympy.Symbol, value: Any) -> bool:
+    """Whether every function and root in `expr` is a real number at `value`."""
+    for part in sympy.preorder_traversal(expr):
+        if (
+            isinstance(part, sympy.Function | sympy.Pow)
+            and part.has(var)
+            and real_number(part.subs(var, value)) is None
+        ):
+            return False
+    return True
 
 
 def residual_is_zero(expr: Any, var: sympy.Symbol, value: Any) -> bool | None:
