@@ -61,23 +61,51 @@ def run_measured(
     timeout: float = 60,
     pass_fds: Sequence[int] = (),
 ) -> Run:
-    """Run `argv`, timing it and reading its peak resident memory (wait4's rusage)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.monotonic()
-        proc = subprocess.Popen(
-            list(argv), cwd=ROOT, env=env, stdin=stdin, stdout=out, stderr=err, pass_fds=pass_fds
-        )
-        killer = threading.Timer(timeout, os.kill, (proc.pid, signal.SIGKILL))
-        killer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            killer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        seconds = time.monotonic() - started
-        out.seek(0)
-        err.seek(0)
-        return Run(proc.returncode, out.read(), err.read(), seconds, usage.ru_maxrss / 1024)
+    """Run `argv` with its output on pipes (as a terminal would not buffer it into a file),
+    timing it and reading its peak resident memory (wait4's rusage)."""
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        list(argv),
+        cwd=ROOT,
+        env=env,
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        pass_fds=pass_fds,
+    )
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    outputs: dict[int, bytes] = {}
+    readers = [
+        threading.Thread(target=lambda f=f: outputs.__setitem__(f.fileno(), f.read()))
+        for f in (proc.stdout, proc.stderr)
+    ]
+    for reader in readers:
+        reader.start()
+    killer = threading.Timer(timeout, os.kill, (proc.pid, signal.SIGKILL))
+    killer.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        killer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    seconds = time.monotonic() - started
+    for reader in readers:
+        reader.join(timeout)
+    out, err = outputs[proc.stdout.fileno()], outputs[proc.stderr.fileno()]
+    proc.stdout.close()
+    proc.stderr.close()
+    return Run(proc.returncode, out, err, seconds, usage.ru_maxrss / 1024)
+
+
+def with_file_size_limit(limit: int, argv: Sequence[str]) -> list[str]:
+    """`argv` run under RLIMIT_FSIZE = `limit` bytes (what `ulimit -f` sets; no root needed)."""
+    code = (
+        "import os, resource, sys; "
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit})); "
+        "os.execvp(sys.argv[1], sys.argv[1:])"
+    )
+    return [sys.executable, "-c", code, *argv]
 
 
 @functools.cache

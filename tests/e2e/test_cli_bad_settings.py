@@ -11,7 +11,7 @@ import pytest
 from tests.e2e.edges import cli_args, one_sentence, run_measured
 from tests.fakes.dashscope_server import FakeDashScope
 
-FAST_S = 3.0
+FAST_S = 5.0
 
 
 def _latin1(path: Path) -> None:

@@ -22,7 +22,7 @@ from tests.e2e.edges import (
 )
 
 # Start-up alone takes about 0.3 s here; several engineers' tests may share two cores.
-FAST_S = 3.0
+FAST_S = 5.0
 # The interpreter, Pillow and a capped 50 MB read; /dev/zero read whole would reach gigabytes.
 MAX_RSS_MB = 250
 SPARSE_BYTES = 3 * 2**30
