@@ -12,6 +12,7 @@ from typing import Any
 
 from desktop_app import __version__
 from desktop_app.core.errors import AppError, Cancelled, UsageError
+from desktop_app.core.terminal_text import terminal_line
 from desktop_app.json_lines import write_json_line
 
 EXIT_USAGE = 2
@@ -22,6 +23,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:  # type: ignore[override]
         self.print_usage(sys.stderr)
+        message = terminal_line(message)  # it quotes the command line, escape codes and all
         sys.stderr.write(f"qwen-math: {message[:1].upper()}{message[1:]}.\n")
         raise SystemExit(EXIT_USAGE)
 
@@ -102,7 +104,7 @@ def _report(exc: AppError, args: argparse.Namespace) -> int:
         write_json_line(
             sys.stdout, {"type": "error", "message": str(exc), "exit_code": exc.exit_code}
         )
-    sys.stderr.write(f"qwen-math: {exc}\n")
+    sys.stderr.write(f"qwen-math: {terminal_line(str(exc))}\n")
     return exc.exit_code
 
 
