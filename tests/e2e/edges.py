@@ -19,7 +19,6 @@ import sys
 import sysconfig
 import tempfile
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,6 +52,22 @@ def cli_args(args: Sequence[str], python: Sequence[str] = (sys.executable,)) -> 
     return [*python, "-m", "desktop_app", *args]
 
 
+# Spawns the command and reports its wall time, exit status and peak memory. It runs in a
+# small process of its own because a child's peak RSS (wait4) includes the memory of whoever
+# forked it, kept across exec: forked straight from pytest (Qt, torch loaded) it would read
+# over a gigabyte whatever the CLI did.
+_LAUNCHER = """
+import os, subprocess, sys, time
+report, argv = sys.argv[1], sys.argv[2:]
+started = time.monotonic()
+child = subprocess.Popen(argv, close_fds=False)
+_, status, usage = os.wait4(child.pid, 0)
+code = os.waitstatus_to_exitcode(status)
+with open(report, "w") as out:
+    out.write(f"{code} {time.monotonic() - started} {usage.ru_maxrss}")
+"""
+
+
 def run_measured(
     argv: Sequence[str],
     env: dict[str, str],
@@ -62,40 +77,29 @@ def run_measured(
     pass_fds: Sequence[int] = (),
 ) -> Run:
     """Run `argv` with its output on pipes (as a terminal would not buffer it into a file),
-    timing it and reading its peak resident memory (wait4's rusage)."""
-    started = time.monotonic()
-    proc = subprocess.Popen(
-        list(argv),
-        cwd=ROOT,
-        env=env,
-        stdin=stdin,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        pass_fds=pass_fds,
-    )
-    assert proc.stdout is not None
-    assert proc.stderr is not None
-    outputs: dict[int, bytes] = {}
-    readers = [
-        threading.Thread(target=lambda f=f: outputs.__setitem__(f.fileno(), f.read()))
-        for f in (proc.stdout, proc.stderr)
-    ]
-    for reader in readers:
-        reader.start()
-    killer = threading.Timer(timeout, os.kill, (proc.pid, signal.SIGKILL))
-    killer.start()
-    try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        killer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    seconds = time.monotonic() - started
-    for reader in readers:
-        reader.join(timeout)
-    out, err = outputs[proc.stdout.fileno()], outputs[proc.stderr.fileno()]
-    proc.stdout.close()
-    proc.stderr.close()
-    return Run(proc.returncode, out, err, seconds, usage.ru_maxrss / 1024)
+    timing it and reading its peak resident memory."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report"
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _LAUNCHER, str(report), *argv],
+            cwd=ROOT,
+            env=env,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            pass_fds=pass_fds,
+            start_new_session=True,  # a timeout kills the whole group
+        )
+        killer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL))
+        killer.start()
+        try:
+            out, err = proc.communicate()
+        finally:
+            killer.cancel()
+        if not report.exists():  # killed at the timeout
+            return Run(-signal.SIGKILL, out, err, timeout, 0.0)
+        code, seconds, max_rss_kb = report.read_text().split()
+    return Run(int(code), out, err, float(seconds), int(max_rss_kb) / 1024)
 
 
 def with_file_size_limit(limit: int, argv: Sequence[str]) -> list[str]:
