@@ -132,6 +132,13 @@
     </message>
 </context>
 <context>
+    <name>ImageLoader</name>
+    <message>
+        <source>The image could not be read; details are in the log.</source>
+        <translation>无法读取这张图片，详细信息见日志。</translation>
+    </message>
+</context>
+<context>
     <name>KeyPrompt</name>
     <message>
         <source>DashScope API key</source>
@@ -292,10 +299,6 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
         <translation>打开图片</translation>
     </message>
     <message>
-        <source>The file could not be read ({reason}).</source>
-        <translation>无法读取该文件（{reason}）。</translation>
-    </message>
-    <message>
         <source>Final answer copied.</source>
         <translation>已复制最终答案。</translation>
     </message>
@@ -379,9 +382,6 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
         <source>Stopped. The partial answer is kept.</source>
         <translation>已停止。已生成的部分解答会保留。</translation>
     </message>
-</context>
-<context>
-    <name>PipelineWorker</name>
     <message>
         <source>Something went wrong inside Qwen Math; details are in the log.</source>
         <translation>Qwen Math 内部出错了，详细信息见日志。</translation>
@@ -666,14 +666,6 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
     <message>
         <source>{gb:.0f} GB of GPU memory. Recommended: {names}.</source>
         <translation>显存 {gb:.0f} GB。推荐：{names}。</translation>
-    </message>
-    <message>
-        <source>Run the model&apos;s Python code?</source>
-        <translation>运行模型编写的 Python 代码？</translation>
-    </message>
-    <message>
-        <source>In TIR mode Qwen writes Python and Qwen Math runs it in a sandbox (a separate process with no network and no access to your keys or history). Allow it?</source>
-        <translation>在 TIR 模式下，Qwen 会编写 Python 代码，由 Qwen Math 在沙盒中运行（一个独立的进程，不能联网，也无法访问你的密钥或历史记录）。是否允许？</translation>
     </message>
     <message>
         <source>The reader turns the picture into text; the solver solves it.</source>

@@ -7,9 +7,9 @@ import importlib.util
 import os
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from desktop_app.core.backends.base import RetryNotice
+from desktop_app.core.backends.base import RetryNotice, Role
 from desktop_app.core.backends.cancel_watch import StreamLimits
 from desktop_app.core.backends.openai_compatible import KEY_ENV
 from desktop_app.core.errors import ConfigError, MissingKeyError, UsageError
@@ -20,10 +20,8 @@ from desktop_app.core.solve_request import Backends
 if TYPE_CHECKING:
     from desktop_app.core.backends.dashscope_cloud import DashScopeBackend
 
-Stage = Literal["reader", "solver"]
 BASE_URL_ENV = "OPENAI_BASE_URL"
-OPENAI_KEY_ENV = KEY_ENV
-LOCAL_MODULE = "desktop_app.core.backends.local_transformers"
+LOCAL_MODULE = "desktop_app.core.backends.local.backend"
 NO_SERVER = (
     "No OpenAI-compatible server is set: pass --base-url, set OPENAI_BASE_URL, "
     "or choose a server in the settings."
@@ -95,7 +93,7 @@ def build_backends(
             answer_deadline_s=settings.network.answer_deadline_seconds,
         )
 
-    def model_name(stage: Stage) -> str:
+    def model_name(stage: Role) -> str:
         kind = choice[stage].partition(":")[0]
         section = {"cloud": settings.cloud, "local": settings.local}.get(kind)
         if flags[stage] or section is not None:
@@ -106,7 +104,7 @@ def build_backends(
             return ""  # the factory raises it when the stage runs
         return str(getattr(profile, f"{stage}_model"))
 
-    def factory(stage: Stage) -> Callable[[], Any]:
+    def factory(stage: Role) -> Callable[[], Any]:
         kind = choice[stage].partition(":")[0]
         if kind == "cloud":
             return cloud
@@ -131,7 +129,7 @@ def build_backends(
 
 
 def server_profile(
-    settings: Settings, stage: Stage, choice: str, base_url: str | None = None
+    settings: Settings, stage: Role, choice: str, base_url: str | None = None
 ) -> ServerProfile:
     """The OpenAI-compatible server a stage's choice means (see build_backends)."""
     kind, _, name = choice.partition(":")
@@ -174,7 +172,7 @@ def profile_api_key(profile: ServerProfile) -> tuple[str | None, str]:
             )
         return stored, f"the keyring entry {profile.keyring_entry!r}"
     # No key at all is normal for vLLM and Ollama; the backend then sends "EMPTY".
-    return os.environ.get(OPENAI_KEY_ENV, "").strip() or None, f"the {OPENAI_KEY_ENV} variable"
+    return os.environ.get(KEY_ENV, "").strip() or None, f"the {KEY_ENV} variable"
 
 
 def stream_limits(settings: Settings) -> StreamLimits:
@@ -185,7 +183,7 @@ def stream_limits(settings: Settings) -> StreamLimits:
 
 def openai_backend(
     profile: ServerProfile,
-    stage: Stage,
+    stage: Role,
     model: str,
     on_retry: RetryNotice | None = None,
     limits: StreamLimits | None = None,
@@ -237,7 +235,6 @@ def _local_backend(reader_model: str, solver_model: str, **options: Any) -> Any:
 
 __all__ = [
     "LOCAL_MISSING",
-    "MISSING_KEY",
     "NO_SERVER",
     "build_backends",
     "openai_backend",
