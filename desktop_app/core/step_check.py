@@ -49,7 +49,7 @@ _RESET_CUE = re.compile(
     re.IGNORECASE,
 )
 # "x - 2 = 0 or x - 3 = 0": the formula is one of several cases, not a step from the last.
-_ALTERNATIVE = re.compile(r"\s*[,;]?\s*(?:\\text\s*\{\s*)?(?:or|and)\b", re.IGNORECASE)
+_ALTERNATIVE = re.compile(r"\s*[,;]?\s*(?:\\text\s*\{\s*)?or\b", re.IGNORECASE)
 # Prose that says an inequality was transformed ("dividing both sides by -2, x < -4").
 _INEQUALITY_STEP = re.compile(
     r"divid|multipl|subtract|add|simplif|rearrang|isolat|\\implies|\\Rightarrow|\bso\b|\bthus\b"
@@ -93,7 +93,7 @@ class StepContext:
     reassigned: frozenset[Any] = frozenset()
     equations: tuple[Equation, ...] = ()
     formulas: int = 0
-    spent_s: float = 0.0
+    spent_s: float = field(default=0.0, compare=False)  # wall time, not part of what was found
     budget_s: float = 4.0
 
 
@@ -247,9 +247,11 @@ class _State:
             first,
             last,
             relation,
-            solved or reset,
+            solved or reset or len(f.terms) > 2,
         )
-        if not reset and decimals_in(" ".join(f.terms)) is None:
+        # Only a lone equation is a step of a derivation: `5 + 4d = 5 + 4(-5/2) = -5` is a
+        # value worked out for one case, and decimals are rounded values, not transformations.
+        if not reset and len(f.terms) == 2 and decimals_in(" ".join(f.terms)) is None:
             self._compare(equation, f)
         recent = (*self.context.equations, equation)[-_EQUATION_WINDOW:]
         self.context = replace(self.context, equations=recent)
@@ -314,7 +316,7 @@ class _State:
 
 def _bare(left: Term, right: Term) -> bool:
     """Both terms are single numbers: `32.0 g = 1` restates a quantity, it computes nothing."""
-    return bool(left.expr.is_Number and right.expr.is_Number)
+    return left.literal and right.literal
 
 
 def _load_parser() -> None:

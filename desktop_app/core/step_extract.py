@@ -105,17 +105,19 @@ def formulas_in_block(text: str) -> list[Formula]:
         return []  # code and its printed output are not derivation steps
     formulas: list[Formula] = []
     covered: list[tuple[int, int]] = []
-    last_end = 0
-    previous = ""
+    last_end = 0  # where the last formula ended: the prose before the next one starts there
+    previous_end, previous = 0, ""
     for start, end, body, display in _math_segments(text):
         covered.append((start, end))
-        prose = text[last_end:start]
-        last_end = end
-        runs_on = not prose.strip() and re.search(r"(?:[-+*/=(]|\\cdot|\\times)\s*$", previous)
-        previous = body
+        gap = text[previous_end:start]
+        runs_on = not gap.strip() and re.search(r"(?:[-+*/=(]|\\cdot|\\times)\s*$", previous)
+        previous_end, previous = end, body
         if runs_on or _CONTINUED_OUTSIDE.match(text, end):
             continue  # "$13 !(15 \cdot 14-1)=13$ ! $\cdot 209$": the formula runs on in prose
-        formulas.extend(_formulas_in_math(body, start, end, prose, display))
+        found = _formulas_in_math(body, start, end, text[last_end:start], display)
+        if found:
+            formulas.extend(found)
+            last_end = end
     formulas.extend(_plain_formulas(text, covered))
     formulas.sort(key=lambda f: f.start)
     return formulas

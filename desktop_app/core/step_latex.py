@@ -46,6 +46,7 @@ _MIXED_NUMBER = re.compile(r"\d\s*\\[dt]?frac")
 _IMPLICIT_PRODUCT = re.compile(
     r"(?<=[\d)}\]!])(?<!\{d[a-z]\})\s*(?=\()|(?<=[)\]])\s*(?=\\[dt]?frac|\\sqrt)"
 )
+_LITERAL = re.compile(r"\s*-?\s*\d[\d,]*(?:\.\d*)?\s*")
 _DECIMAL = re.compile(r"(?<![\d.])\d*\.(\d+)")
 
 
@@ -56,6 +57,7 @@ class Term:
     expr: Any
     units: frozenset[str]
     percent: bool
+    literal: bool = False  # a single written number, `32.0 g`: it computes nothing
 
 
 def decimals_in(latex: str) -> int | None:
@@ -73,7 +75,8 @@ def parse_term(latex: str) -> Term | None:
     expr = _to_sympy(body)
     if expr is None:
         return None
-    return Term(expr, units, latex.rstrip().endswith("%"))
+    literal = _LITERAL.fullmatch(body.replace("%", "")) is not None
+    return Term(expr, units, latex.rstrip().endswith("%"), literal)
 
 
 def parse_plain(text: str) -> Term | None:
@@ -92,7 +95,7 @@ def parse_plain(text: str) -> Term | None:
         expr = sympify(s, locals={"Rational": Rational})
     except Exception:  # a malformed expression is simply not a step
         return None
-    return Term(expr, frozenset(), percent)
+    return Term(expr, frozenset(), percent, _LITERAL.fullmatch(text.strip(" $%")) is not None)
 
 
 def _clean(latex: str) -> tuple[str, frozenset[str]] | None:
