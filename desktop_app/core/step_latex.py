@@ -8,7 +8,6 @@ base, the imaginary unit) is refused here, so no step that uses it is ever judge
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -149,7 +148,6 @@ def _to_sympy(body: str) -> Any:
     )
     from sympy import Expr
 
-    _quiet_libraries()
     try:
         expr = latex2sympy(
             body.replace("%", "\\%"),
@@ -200,9 +198,3 @@ def _huge_power(expr: Any) -> bool:
         if exponent.has(Pow) and not exponent.is_number:
             return True
     return False
-
-
-def _quiet_libraries() -> None:
-    """latex2sympy and math-verify log a warning per call when run without their timeouts."""
-    for name in ("latex2sympy2_extended", "math_verify"):
-        logging.getLogger(name).setLevel(logging.ERROR)
