@@ -34,21 +34,22 @@ def _png_from_premultiplied(image: QImage) -> bytes:
 
     Matching grim's rounding keeps a snip across outputs byte for byte equal to `grim -g`.
     """
-    size, stride = (image.width(), image.height()), image.bytesPerLine()
-    data = bytes(image.constBits())
-    rgba = Image.frombuffer("RGBA", size, data, "raw", "BGRA", stride, 1)
-    alpha = rgba.getchannel("A")
-    if alpha.getextrema()[0] == 255:
-        return png_from_bgrx(data, image.width(), image.height(), stride)
-    pixels = bytearray(rgba.tobytes())
+    width, height, stride = image.width(), image.height(), image.bytesPerLine()
+    pixels = bytearray(image.constBits())  # BGRA, premultiplied
+    alpha = bytes(pixels[3::4]) if stride == width * 4 else b""
+    if not alpha:  # padded rows: rare, take the slow but simple way
+        packed = b"".join(pixels[row * stride : row * stride + width * 4] for row in range(height))
+        pixels, stride, alpha = bytearray(packed), width * 4, bytes(packed[3::4])
+    if alpha.count(255) == len(alpha):
+        return png_from_bgrx(pixels, width, height, stride)
     # few pixels are partly covered (an output's edge scaled up); fully clear ones stay 0
-    for match in _PARTIAL.finditer(alpha.tobytes()):
+    for match in _PARTIAL.finditer(alpha):
         at = match.start() * 4
         inverse = (0xFF << 16) // pixels[at + 3]
         for channel in range(at, at + 3):
             scaled = pixels[channel] * inverse
             pixels[channel] = 0xFF if scaled > (0xFF << 16) else scaled >> 16
-    return _encode(Image.frombytes("RGBA", size, bytes(pixels)))
+    return _encode(Image.frombuffer("RGBA", (width, height), pixels, "raw", "BGRA", stride, 1))
 
 
 def _encode(image: Image.Image) -> bytes:

@@ -127,6 +127,7 @@ def _request(interactive: bool) -> tuple[int, dict[str, Any]]:
         raise CaptureError("Could not listen for the screenshot portal's answer on D-Bus.")
     try:
         portal = QDBusInterface(SERVICE, PATH, SCREENSHOT, bus)
+        portal.setTimeout(TIMEOUT_MS)  # the first call may start the portal and its backend
         options = {"handle_token": token, "interactive": interactive}
         reply = portal.call("Screenshot", "", options)
         if reply.type() == QDBusMessage.MessageType.ErrorMessage:

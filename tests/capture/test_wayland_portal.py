@@ -49,7 +49,7 @@ def test_portal_screenshot_is_grims_whole_desktop(
 ) -> None:
     """WHEN the portal strategy captures THEN its image is grim's whole desktop, unpicked."""
     probe.send("portal")
-    shot = probe.expect("portal", timeout=60)
+    shot = probe.expect("portal", timeout=150)  # the first call starts the portal
     assert shot["picked"] is False, portal.log()
     image, reference = png_image(shot["png"]), sway.grim()
     assert image.size == reference.size == (2080 * 2, 600 * 2)

@@ -57,6 +57,18 @@ class Probe:
         self.overlay.cancelled.connect(lambda: say(event="cancelled"))
         self.overlay.failed.connect(lambda text: say(event="failed", message=text))
         self.frozen: OutputsImage | None = None
+        self.pointer: list[str] = []  # what the overlay was told, for a failing test's message
+        for name in ("press", "move", "release"):
+            self._record(name)
+
+    def _record(self, name: str) -> None:
+        original = getattr(self.overlay, name)
+
+        def recorded(point: object) -> None:
+            self.pointer.append(f"{name} {point.x():.0f},{point.y():.0f}")  # type: ignore[attr-defined]
+            original(point)
+
+        setattr(self.overlay, name, recorded)
 
     def handle(self, line: str) -> None:
         try:
@@ -67,6 +79,7 @@ class Probe:
     def run(self, line: str) -> None:
         command, *args = line.split()
         if command == "start":
+            self.pointer.clear()
             started = time.perf_counter()
             if self.overlay.start():
                 self.report_when_shown(started)
@@ -94,17 +107,20 @@ class Probe:
                 Session.detect(), which=lambda name: None if name == "grim" else shutil.which(name)
             )
             say(event="portal-cut", png=b64(grab_region(x, y, w, h, session=without_grim)))
+        elif command == "state":
+            say(event="state", open=self.overlay.is_open, pointer=self.pointer[-6:])
         elif command == "quit":
             self.app.quit()
 
     def report_when_shown(self, started: float) -> None:
-        """Answer once every overlay window is exposed, and full screen, on its output."""
+        """Answer once every overlay window is exposed, full screen and of its output's size."""
         windows = self.overlay.windows
         full = Qt.WindowState.WindowFullScreen
         if not all(
             window.windowHandle() is not None
             and window.windowHandle().isExposed()
             and window.windowState() & full
+            and window.size() == window.windowHandle().screen().size()
             for window in windows
         ):
             QTimer.singleShot(10, lambda: self.report_when_shown(started))

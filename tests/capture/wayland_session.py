@@ -9,6 +9,7 @@ import os
 import selectors
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,15 @@ class Probe:
     """The overlay's process on the desktop: send a command, wait for an event."""
 
     def __init__(self, desk: SwayDesktop, **env: str) -> None:
+        # a file, not a pipe: Qt's warnings must never fill a pipe nobody reads
+        self._errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, str(PROBE)],
             env=desk.env(PYTHONPATH=str(ROOT), **env),
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self._errors,
         )
         self._selector = selectors.DefaultSelector()
         assert self.process.stdout is not None
@@ -65,8 +68,8 @@ class Probe:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(10)
-        assert self.process.stderr is not None
-        return self.process.stderr.read().decode(errors="replace")[-3000:]
+        self._errors.seek(0)
+        return self._errors.read().decode(errors="replace")[-3000:]
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -77,7 +80,8 @@ class Probe:
                 self.process.kill()
                 self.process.wait(10)
         self._selector.close()
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+        self._errors.close()
+        for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
                 stream.close()
 
@@ -110,7 +114,7 @@ def same_opaque_pixels(ours: Image.Image, grims: Image.Image) -> bool:
     return same and opaque.mean() >= 0.99
 
 
-def dimmed(image: Image.Image) -> bytes:
+def dimmed(image: Image.Image) -> Image.Image:
     """`image` under the overlay's dimming, painted by Qt exactly as the overlay paints it."""
     from PySide6.QtGui import QImage, QPainter
 
@@ -126,18 +130,29 @@ def dimmed(image: Image.Image) -> bytes:
     painter.end()
     canvas = canvas.convertToFormat(QImage.Format.Format_RGB888)
     size, stride = (canvas.width(), canvas.height()), canvas.bytesPerLine()
-    return Image.frombuffer(
-        "RGB", size, bytes(canvas.constBits()), "raw", "RGB", stride, 1
-    ).tobytes()
+    return Image.frombuffer("RGB", size, bytes(canvas.constBits()), "raw", "RGB", stride, 1)
+
+
+def without_pointer(image: Image.Image, output: str) -> Image.Image:
+    """`image` of `output` with the parked pointer's corner blacked out (sway draws the
+    cursor into the frames grim reads)."""
+    from tests.fakes.sway_desktop import PARKED_BOX, PARKED_ON
+
+    image = image.convert("RGB")
+    if output == PARKED_ON:
+        image.paste((0, 0, 0), PARKED_BOX)
+    return image
 
 
 def wait_for_screen(
-    desk: SwayDesktop, output: str, want: bytes, timeout: float = 10
+    desk: SwayDesktop, output: str, want: Image.Image, timeout: float = 10
 ) -> Image.Image:
-    """grim's capture of `output` once it shows `want` (RGB bytes), or the last one seen."""
+    """grim's capture of `output` once it shows `want` (but for the parked pointer's corner),
+    or the last one seen; both come back with that corner blacked out."""
+    want = without_pointer(want, output)
     deadline = time.monotonic() + timeout
     while True:
-        shot = desk.grim(output=output).convert("RGB")
-        if shot.tobytes() == want or time.monotonic() > deadline:
+        shot = without_pointer(desk.grim(output=output), output)
+        if shot.tobytes() == want.tobytes() or time.monotonic() > deadline:
             return shot
         time.sleep(0.05)

@@ -46,12 +46,17 @@ OUTPUTS = [
     ("HEADLESS-3", (1280, 960), 2.0, (1440, 0)),
 ]
 LAYOUT = (2080, 600)  # logical bounding box
-EXACT_OUTPUTS = ("HEADLESS-1", "HEADLESS-3")  # swaybg's pixels reach the screen unchanged
+EXACT_OUTPUTS = ("HEADLESS-1", "HEADLESS-3")
+# Where the pointer rests between drags, and the native box around it on that output that
+# grim's capture may show it in (sway draws the cursor into the frame; 32 logical px)
+PARKED_ON = "HEADLESS-3"
+PARKED_BOX = (1280 - 64, 960 - 64, 1280, 960)  # swaybg's pixels reach the screen unchanged
 
 
 def missing_programs() -> list[str]:
     """The programs this desktop needs that are not installed."""
-    return [name for name in ("sway", "swaymsg", "swaybg", "grim") if shutil.which(name) is None]
+    programs = ("sway", "swaymsg", "swaybg", "grim", "wtype")
+    return [name for name in programs if shutil.which(name) is None]
 
 
 def wallpaper(index: int, width: int, height: int) -> Image.Image:
@@ -77,6 +82,7 @@ class SwayDesktop:
     wayland_socket: Path
     ipc_socket: Path
     pointer: VirtualPointer | None = None
+    keyboard: subprocess.Popen[bytes] | None = None
     _stopped: bool = field(default=False, repr=False)
 
     @classmethod
@@ -87,7 +93,8 @@ class SwayDesktop:
         runtime = folder / "run"
         runtime.mkdir(mode=0o700)
         config = folder / "config"
-        lines = ["xwayland disable", "seat * hide_cursor 100"]
+        # the pointer moves only when a test moves it
+        lines = ["xwayland disable", "mouse_warping none"]
         for index, (name, (width, height), scale, (x, y)) in enumerate(OUTPUTS, 1):
             lines.append(
                 f"output {name} resolution {width}x{height} position {x} {y} scale {scale} "
@@ -132,8 +139,12 @@ class SwayDesktop:
         try:
             desk._setup_outputs()
             desk.pointer = VirtualPointer(str(wayland_socket), *LAYOUT)
-            # a first motion starts `hide_cursor`'s timer: grim sees no cursor from then on
-            desk.pointer.move_to(LAYOUT[0] - 1, LAYOUT[1] - 1)
+            desk.park_pointer()
+            # a keyboard that stays plugged in (wtype, sleeping): clients bind it when they
+            # start, so a key typed later is never lost to a keyboard still being set up
+            desk.keyboard = subprocess.Popen(
+                ["wtype", "-s", "3600000"], env=desk.env(), stderr=subprocess.DEVNULL
+            )
         except BaseException:
             desk.stop()
             raise
@@ -190,16 +201,24 @@ class SwayDesktop:
     def drag(self, start: tuple[int, int], end: tuple[int, int]) -> None:
         """Press at `start`, move to `end` in two steps, release (logical coordinates).
 
-        Positioning, press and release go through `swaymsg seat seat0 cursor`; the motion
-        with the button held goes through the virtual pointer (see wayland_pointer).
+        The pointer is placed with `swaymsg seat seat0 cursor set`; press, motion and release
+        go through the virtual pointer, as a mouse's would (see wayland_pointer: sway 1.7 sends
+        no motion to the client holding a button when the cursor is moved by swaymsg, and a
+        hidden cursor leaves no surface under it until a device moves it).
         """
         assert self.pointer is not None
         self.swaymsg("seat", "seat0", "cursor", "set", str(start[0]), str(start[1]))
-        self.swaymsg("seat", "seat0", "cursor", "press", "button1")
-        middle = ((start[0] + end[0]) // 2, (start[1] + end[1]) // 2)
-        self.pointer.move_to(*middle)
+        self.pointer.move_to(*start)
+        self.pointer.button(pressed=True)
+        self.pointer.move_to((start[0] + end[0]) // 2, (start[1] + end[1]) // 2)
         self.pointer.move_to(*end)
-        self.swaymsg("seat", "seat0", "cursor", "release", "button1")
+        self.pointer.button(pressed=False)
+        self.park_pointer()
+
+    def park_pointer(self) -> None:
+        """Move the pointer to the bottom-right corner of the layout (PARKED_BOX on PARKED_ON)."""
+        assert self.pointer is not None
+        self.pointer.move_to(LAYOUT[0] - 1, LAYOUT[1] - 1)
 
     def key(self, name: str) -> None:
         """Type one key (an xkb keysym name) with wtype, a virtual keyboard."""
@@ -212,6 +231,9 @@ class SwayDesktop:
         self._stopped = True
         if self.pointer is not None:
             self.pointer.close()
+        if self.keyboard is not None:
+            self.keyboard.kill()
+            self.keyboard.wait(10)
         _terminate(self.process)
         shutil.rmtree(self.folder, ignore_errors=True)
         shutil.rmtree(self.client_runtime, ignore_errors=True)
@@ -301,7 +323,7 @@ def sway_fixture() -> Iterator[SwayDesktop]:
     missing = missing_programs()
     if missing:
         pytest.skip(
-            f"{', '.join(missing)} not installed (apt-get install sway swaybg grim): "
+            f"{', '.join(missing)} not installed (apt-get install sway swaybg grim wtype): "
             "the Wayland capture tests need a headless sway"
         )
     desk = SwayDesktop.start()
