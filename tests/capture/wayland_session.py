@@ -27,7 +27,7 @@ class Probe:
 
     def __init__(self, desk: SwayDesktop, **env: str) -> None:
         # a file, not a pipe: Qt's warnings must never fill a pipe nobody reads
-        self._errors = tempfile.TemporaryFile()
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self.process = subprocess.Popen(
             [sys.executable, str(PROBE)],
             env=desk.env(PYTHONPATH=str(ROOT), **env),
