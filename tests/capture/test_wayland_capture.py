@@ -20,6 +20,7 @@ from tests.capture.wayland_session import (
     dimmed,
     png_image,
     same_pixels,
+    save_pair,
     wait_for_screen,
     without_pointer,
 )
@@ -126,6 +127,7 @@ def test_region_is_grims_own_capture(
     from desktop_app.capture import grab_region
 
     image = Image.open(io.BytesIO(grab_region(*REGIONS[name])))
+    save_pair(f"region-{name}", image, references[name])
     assert same_pixels(image, references[name])
     native = native_wallpaper(REGIONS[name])
     if native is not None:
@@ -174,6 +176,7 @@ def test_solve_region_hands_the_reader_grims_pixels(
         assert result.returncode == 0, result.stderr.decode()
         url = server.requests_to("multimodal")[0].content_parts("image")[0]
     sent = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1])))
+    save_pair("solve-region-scale-2", sent, references["scale-2"])
     assert sent.size == (240, 160)
     assert sent.convert("RGB").tobytes() == references["scale-2"].convert("RGB").tobytes()
 
@@ -194,7 +197,9 @@ def test_snip_of_the_frozen_desktop_is_grims_capture(
     """WHEN a rectangle is cut from the frozen outputs THEN it equals grim's capture byte for
     byte, across outputs of different scales too (grim's own resampling, by pixman)."""
     probe.send("cut " + " ".join(map(str, REGIONS[name])))
-    assert same_pixels(png_image(probe.expect("cut")["png"]), references[name])
+    image = png_image(probe.expect("cut")["png"])
+    save_pair(f"snip-{name}", image, references[name])
+    assert same_pixels(image, references[name])
 
 
 def full_screen_overlays(sway: SwayDesktop) -> list[tuple[str, str, int]]:
@@ -209,13 +214,15 @@ def full_screen_overlays(sway: SwayDesktop) -> list[tuple[str, str, int]]:
 
 
 def assert_overlay_shows_the_frozen_outputs(
-    sway: SwayDesktop, references: dict[str, Image.Image], node_type: str = "con"
+    sway: SwayDesktop, references: dict[str, Image.Image], node_type: str = "con", keep: str = ""
 ) -> None:
     """Each output holds one full-screen overlay showing its frozen image, dimmed, 1:1."""
     assert full_screen_overlays(sway) == [(name, node_type, 1) for name in NATIVE]
     for name in NATIVE:
         want = without_pointer(dimmed(references[name]), name)
         shot = wait_for_screen(sway, name, want)
+        if keep:  # "ours": what the overlay should show; "grim": what grim saw on the output
+            save_pair(f"{keep}-{name}", want, shot)
         if shot.tobytes() != want.tobytes():
             box = ImageChops.difference(shot, want).getbbox()
             raise AssertionError(f"{name} does not show its frozen image dimmed 1:1, at {box}")
@@ -234,7 +241,7 @@ def test_overlay_fills_every_output_with_its_frozen_image(
         ("HEADLESS-3", [640, 480]),
     ]
     try:
-        assert_overlay_shows_the_frozen_outputs(sway, references, "con")
+        assert_overlay_shows_the_frozen_outputs(sway, references, keep="overlay")
     finally:
         sway.key("Escape")
         probe.expect("cancelled")
@@ -268,7 +275,9 @@ def test_real_drag_snips_what_grim_captures(
     sway.drag(press, release)
     outcome = probe.expect("snipped", "cancelled", "failed")
     assert outcome["event"] == "snipped", outcome
-    assert same_pixels(png_image(outcome["png"]), references[name])
+    image = png_image(outcome["png"])
+    save_pair(name, image, references[name])
+    assert same_pixels(image, references[name])
     assert full_screen_overlays(sway) == []
 
 
@@ -281,7 +290,7 @@ def test_overlay_is_full_screen_where_windows_float_too(
     probe.send("start")
     probe.expect("started")
     try:
-        assert_overlay_shows_the_frozen_outputs(sway, references, "floating_con")
+        assert_overlay_shows_the_frozen_outputs(sway, references, "floating_con", "floating")
     finally:
         sway.key("Escape")
         probe.expect("cancelled")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.capture.wayland_session import Probe, png_image, same_opaque_pixels
+from tests.capture.wayland_session import Probe, png_image, same_opaque_pixels, save_pair
 from tests.fakes.portal_session import PortalSession, missing_parts
 from tests.fakes.sway_desktop import SwayDesktop, sway_fixture
 
@@ -52,6 +52,7 @@ def test_portal_screenshot_is_grims_whole_desktop(
     shot = probe.expect("portal", timeout=150)  # the first call starts the portal
     assert shot["picked"] is False, portal.log()
     image, reference = png_image(shot["png"]), sway.grim()
+    save_pair("portal-desktop", image, reference)
     assert image.size == reference.size == (2080 * 2, 600 * 2)
     # off the outputs (below the two smaller ones) grim's pixels are clear: compare the rest
     top = (0, 0, 2080 * 2, 480 * 2)
@@ -68,4 +69,5 @@ def test_region_through_the_portal_is_grims_capture_at_its_scale(
     probe.send(f"portal-cut {x} {y} {w} {h}")
     image = png_image(probe.expect("portal-cut", timeout=60)["png"])
     reference = sway.grim(geometry=f"{x},{y} {w}x{h}", scale=2)
+    save_pair(f"portal-{name}", image, reference)
     assert same_opaque_pixels(image, reference)

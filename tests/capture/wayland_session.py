@@ -20,6 +20,14 @@ from tests.fakes.sway_desktop import SwayDesktop
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = Path(__file__).with_name("wayland_probe.py")
+ARTIFACTS = ROOT / "test-artifacts" / "wayland"
+
+
+def save_pair(name: str, ours: Image.Image, grims: Image.Image) -> None:
+    """Keep both images side by side on disk (test-artifacts/wayland/), for people to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    ours.save(ARTIFACTS / f"{name}.ours.png", compress_level=1)
+    grims.save(ARTIFACTS / f"{name}.grim.png", compress_level=1)
 
 
 class Probe:
