@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,7 +18,7 @@ EXIT_USAGE = 2
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one sentence and the contract's exit code 2."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         self.print_usage(sys.stderr)
         sys.stderr.write(f"qwen-math: {message[:1].upper()}{message[1:]}.\n")
         raise SystemExit(EXIT_USAGE)
@@ -77,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except AppError as exc:
             return _report(exc, args)
     from desktop_app.app import run_gui
-    from desktop_app.ui.single_instance import hand_over
+    from desktop_app.ui.window.single_instance import hand_over
 
     if args.command == "snip":
         return 0 if hand_over("snip") else run_gui(initial_command="snip")
@@ -113,16 +111,4 @@ def _report(exc: AppError, args: argparse.Namespace) -> int:
     return exc.exit_code
 
 
-def interruptible(cancel: threading.Event) -> None:
-    """Make Ctrl-C set `cancel` so the stream stops cleanly and the partial answer is printed."""
-
-    def handler(signum: int, frame: object) -> None:
-        if cancel.is_set():
-            raise KeyboardInterrupt
-        cancel.set()
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, handler)
-
-
-__all__ = ["EXIT_USAGE", "UsageError", "build_parser", "interruptible", "main"]
+__all__ = ["EXIT_USAGE", "UsageError", "build_parser", "main"]

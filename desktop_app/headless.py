@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 from typing import TextIO
@@ -51,19 +52,17 @@ def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         reader_model=args.reader_model,
         solver_model=args.solver_model,
         on_retry=lambda attempt, delay, reason: printer.show(Retrying(attempt, delay, reason)),
-        on_warning=lambda message: err.write(f"qwen-math: {message}\n"),
+        on_warning=lambda message: print(f"qwen-math: {message}", file=err),
         keep_warm=False,  # the process ends after one solve: no idle-unload timer
     )
     request = SolveRequest(image=image, question=args.question, mode=_mode(args.mode, settings))
     cancel = threading.Event()
-    from desktop_app.cli import interruptible
-
     interruptible(cancel)
     code = 0
     events = run_pipeline(request, backends, cancel)
     store = None if args.no_history else _open_history(err)
     if store is not None:
-        events = record(events, store, question=request.question, reads_image=image is not None)
+        events = record(events, store, question=request.question, reads_image=request.reads_image)
     try:
         for event in events:
             printer.show(event)
@@ -74,6 +73,18 @@ def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if store is not None:
             store.close()
     return code
+
+
+def interruptible(cancel: threading.Event) -> None:
+    """Make Ctrl-C set `cancel` so the stream stops cleanly and the partial answer is printed."""
+
+    def handler(signum: int, frame: object) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, handler)
 
 
 def _mode(flag: str | None, settings: Settings) -> Mode:

@@ -31,7 +31,7 @@ SCRIPT = textwrap.dedent(
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
     from desktop_app.capture.png import png_from_bgrx
-    from desktop_app.ui.snip_overlay import SnipOverlay
+    from desktop_app.ui.snip.overlay import SnipOverlay
 
     app = QApplication(sys.argv[:1])
     overlay = SnipOverlay()
@@ -93,7 +93,7 @@ WAYLAND_SCRIPT = textwrap.dedent(
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
     from desktop_app.capture import capture_desktop
-    from desktop_app.ui.snip_overlay import SnipOverlay
+    from desktop_app.ui.snip.overlay import SnipOverlay
 
     def bare_grim(*args):
         start = time.perf_counter()

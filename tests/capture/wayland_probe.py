@@ -31,7 +31,7 @@ from desktop_app.capture import Session, capture_desktop, choose, grab_region
 from desktop_app.capture.base import OutputsImage
 from desktop_app.capture.png import png_from_qimage
 from desktop_app.capture.xdg_portal import STRATEGY as PORTAL
-from desktop_app.ui.snip_overlay import SnipOverlay
+from desktop_app.ui.snip.overlay import SnipOverlay
 
 
 def say(**fields: object) -> None:

@@ -126,7 +126,7 @@ def dimmed(image: Image.Image) -> Image.Image:
     """`image` under the overlay's dimming, painted by Qt exactly as the overlay paints it."""
     from PySide6.QtGui import QImage, QPainter
 
-    from desktop_app.ui.snip_overlay import DIM
+    from desktop_app.ui.snip.overlay import DIM
 
     rgb = image.convert("RGB")
     canvas = QImage(

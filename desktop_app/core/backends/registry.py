@@ -7,9 +7,9 @@ import importlib.util
 import os
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from desktop_app.core.backends.base import RetryNotice
+from desktop_app.core.backends.base import RetryNotice, Role
 from desktop_app.core.backends.openai_compatible import KEY_ENV
 from desktop_app.core.errors import ConfigError, MissingKeyError, UsageError
 from desktop_app.core.secrets import MISSING_KEY, get_api_key, keyring_get
@@ -19,10 +19,8 @@ from desktop_app.core.solve_request import Backends
 if TYPE_CHECKING:
     from desktop_app.core.backends.dashscope_cloud import DashScopeBackend
 
-Stage = Literal["reader", "solver"]
 BASE_URL_ENV = "OPENAI_BASE_URL"
-OPENAI_KEY_ENV = KEY_ENV
-LOCAL_MODULE = "desktop_app.core.backends.local_transformers"
+LOCAL_MODULE = "desktop_app.core.backends.local.backend"
 NO_SERVER = (
     "No OpenAI-compatible server is set: pass --base-url, set OPENAI_BASE_URL, "
     "or choose a server in the settings."
@@ -92,7 +90,7 @@ def build_backends(
             on_warning=on_warning,
         )
 
-    def model_name(stage: Stage) -> str:
+    def model_name(stage: Role) -> str:
         kind = choice[stage].partition(":")[0]
         section = {"cloud": settings.cloud, "local": settings.local}.get(kind)
         if flags[stage] or section is not None:
@@ -103,7 +101,7 @@ def build_backends(
             return ""  # the factory raises it when the stage runs
         return str(getattr(profile, f"{stage}_model"))
 
-    def factory(stage: Stage) -> Callable[[], Any]:
+    def factory(stage: Role) -> Callable[[], Any]:
         kind = choice[stage].partition(":")[0]
         if kind == "cloud":
             return cloud
@@ -126,7 +124,7 @@ def build_backends(
 
 
 def server_profile(
-    settings: Settings, stage: Stage, choice: str, base_url: str | None = None
+    settings: Settings, stage: Role, choice: str, base_url: str | None = None
 ) -> ServerProfile:
     """The OpenAI-compatible server a stage's choice means (see build_backends)."""
     kind, _, name = choice.partition(":")
@@ -169,11 +167,11 @@ def profile_api_key(profile: ServerProfile) -> tuple[str | None, str]:
             )
         return stored, f"the keyring entry {profile.keyring_entry!r}"
     # No key at all is normal for vLLM and Ollama; the backend then sends "EMPTY".
-    return os.environ.get(OPENAI_KEY_ENV, "").strip() or None, f"the {OPENAI_KEY_ENV} variable"
+    return os.environ.get(KEY_ENV, "").strip() or None, f"the {KEY_ENV} variable"
 
 
 def openai_backend(
-    profile: ServerProfile, stage: Stage, model: str, on_retry: RetryNotice | None = None
+    profile: ServerProfile, stage: Role, model: str, on_retry: RetryNotice | None = None
 ) -> Any:
     """An OpenAICompatibleBackend for one stage of a profile; the model must be named."""
     from desktop_app.core.backends.openai_compatible import OpenAICompatibleBackend
@@ -221,7 +219,6 @@ def _local_backend(reader_model: str, solver_model: str, **options: Any) -> Any:
 
 __all__ = [
     "LOCAL_MISSING",
-    "MISSING_KEY",
     "NO_SERVER",
     "build_backends",
     "openai_backend",
