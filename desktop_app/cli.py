@@ -42,7 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--reader-model", metavar="NAME|PATH")
     solve.add_argument("--solver-model", metavar="NAME|PATH")
     solve.add_argument("--base-url", metavar="URL")
-    solve.add_argument("--region", metavar="X,Y,W,H", dest="screen_region")
+    solve.add_argument(
+        "--region",
+        metavar="X,Y,W,H",
+        dest="screen_region",
+        help="capture this screen rectangle: virtual-desktop pixels on X11; on Wayland the "
+        "compositor's logical coordinates (as `swaymsg -t get_outputs` and `grim -g` use), "
+        "captured at the native resolution of the output under it",
+    )
     solve.add_argument("--mode", choices=["cot", "tir"], default=None)
     solve.add_argument("--json", action="store_true", help="one JSON event per line")
     solve.add_argument("--no-history", action="store_true", help="do not save this problem")

@@ -963,6 +963,13 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
     </message>
 </context>
 <context>
+    <name>SnipOverlay</name>
+    <message>
+        <source>No screen could be shown for the snip.</source>
+        <translation>没有可用于截图的屏幕。</translation>
+    </message>
+</context>
+<context>
     <name>TirConsent</name>
     <message>
         <source>matches the code&apos;s output</source>
