@@ -5,6 +5,9 @@
 the value goes into JSON as that string) that also carries `.reason`, one sentence for the
 user: "x = 4, y = 3 gives 2x + 3y = 17, not 16". The work (core/checking/problem_check.py)
 runs in the checker process with a deadline; nothing here imports SymPy.
+
+`check_steps(solution)`, each step of a solution judged (core/step_check.py, ADR 012), is
+offered here too, beside verify_answer, as the public contract names them.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import threading
 from typing import cast
 
 from desktop_app.core.events import Check
+from desktop_app.core.step_check import check_steps
 
-__all__ = ["VERIFY_TIMEOUT_S", "Verdict", "verify_answer"]
+__all__ = ["VERIFY_TIMEOUT_S", "Verdict", "check_steps", "verify_answer"]
 
 VERIFY_TIMEOUT_S = 10.0
 _CHECKS = ("verified", "contradicted", "unchecked")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import sympy
+import sympy  # type: ignore[import-untyped]
 
 from desktop_app.core.checking.compare import compare_functions, number, point_text, same_number
 from desktop_app.core.checking.equivalence import same_value

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import sympy
+import sympy  # type: ignore[import-untyped]
 
 from desktop_app.core.checking.compare import same_number
 from desktop_app.core.checking.equivalence import parse_answer, same_value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import sympy
+import sympy  # type: ignore[import-untyped]
 
 _DIGITS = 30
 _ZERO = 1e-12  # relative: below this a difference is rounding noise of a 30-digit evaluation

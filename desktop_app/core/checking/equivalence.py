@@ -32,8 +32,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-import sympy
-from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse, verify
+import sympy  # type: ignore[import-untyped]
+from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse, verify  # type: ignore[import-untyped]
 
 logging.getLogger("math_verify").setLevel(logging.CRITICAL)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import sympy
+import sympy  # type: ignore[import-untyped]
 
 from desktop_app.core.checking.compare import real_number
 from desktop_app.core.checking.latex import answer_object, says_no_solution, show

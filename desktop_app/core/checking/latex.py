@@ -10,10 +10,10 @@ import logging
 import re
 from typing import Any
 
-import sympy
-from latex2sympy2_extended.latex2sympy2 import ConversionConfig, latex2sympy
-from latex2sympy2_extended.math_normalization import NormalizationConfig
-from math_verify.grader import should_treat_as_complex
+import sympy  # type: ignore[import-untyped]
+from latex2sympy2_extended.latex2sympy2 import ConversionConfig, latex2sympy  # type: ignore[import-untyped]
+from latex2sympy2_extended.math_normalization import NormalizationConfig  # type: ignore[import-untyped]
+from math_verify.grader import should_treat_as_complex  # type: ignore[import-untyped]
 
 from desktop_app.core.checking.ambiguity import (
     absolute_bars,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import sympy
+import sympy  # type: ignore[import-untyped]
 
 from desktop_app.core.checking.calculus import (
     check_antiderivative,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import sympy
+import sympy  # type: ignore[import-untyped]
 
 from desktop_app.core.checking.compare import number, real_number
 
