@@ -49,19 +49,22 @@ def test_time_per_answer() -> None:
             started = time.perf_counter()
             worker.call("equivalent", "1", "1", timeout=60)
             baseline.append(time.perf_counter() - started)
-        times = []
+        times, checked = [], []
         for row in rows:
             started = time.perf_counter()
-            worker.call("verify_answer", row["question"], row["answer"], timeout=60)
+            check, _ = worker.call("verify_answer", row["question"], row["answer"], timeout=60)
             times.append(time.perf_counter() - started)
+            if check != "unchecked":
+                checked.append(times[-1])
     finally:
         worker.close()
-    times.sort()
-    median, p95 = statistics.median(times), times[int(len(times) * 0.95)]
     base = statistics.median(baseline)
-    print(
-        f"\nverify_answer over {len(times)} answers: median {median * 1000:.0f} ms, "
-        f"p95 {p95 * 1000:.0f} ms; a bare round trip {base * 1000:.1f} ms "
-        f"(median {median / base:.0f}x, p95 {p95 / base:.0f}x)"
-    )
-    assert p95 < 10.0  # the check's own time limit
+    for name, sample in (("all answers", times), ("checked answers", checked)):
+        sample.sort()
+        median, p95 = statistics.median(sample), sample[int(len(sample) * 0.95)]
+        print(
+            f"\nverify_answer, {name} ({len(sample)}): median {median * 1000:.0f} ms, "
+            f"p95 {p95 * 1000:.0f} ms; a bare round trip {base * 1000:.1f} ms "
+            f"(median {median / base:.0f}x, p95 {p95 / base:.0f}x)"
+        )
+    assert max(times) < 10.0  # within the check's own time limit
