@@ -6,7 +6,6 @@ import gc
 import logging
 import os
 import sys
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
     from desktop_app.core.backends.base import RetryNotice
     from desktop_app.core.history.store import HistoryStore
     from desktop_app.core.solve_request import Backends
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +50,9 @@ def _run_gui(initial_command: str | None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from desktop_app.ui.answer.scheme import register_scheme
     from desktop_app.ui.deferred import after_first_paint
-    from desktop_app.ui.single_instance import InstanceServer, hand_over
-    from desktop_app.ui.web_scheme import register_scheme
+    from desktop_app.ui.window.single_instance import InstanceServer, hand_over
 
     register_scheme()
     app = QApplication(sys.argv[:1])
@@ -77,7 +76,8 @@ def _run_gui(initial_command: str | None) -> int:
     server = InstanceServer()
     if not server.listen():  # another instance won the start-up race: hand over to it
         return 0 if hand_over(initial_command or "show") else 1
-    store = open_history(settings.history.retention_days)
+    history_problems: list[str] = []
+    store = open_history(settings.history.retention_days, history_problems)
     window = create_main_window(settings, store)
     server.command_received.connect(
         lambda command: window.snip() if command == "snip" else window.raise_to_front()
@@ -85,7 +85,7 @@ def _run_gui(initial_command: str | None) -> int:
     trays: list[object] = []  # held for the app's lifetime; none where there is no tray
 
     def add_tray() -> None:
-        from desktop_app.ui.tray import create_tray
+        from desktop_app.ui.window.tray import create_tray
 
         trays.append(create_tray(window, window.snip, window.raise_to_front, app.quit))
 
@@ -100,13 +100,20 @@ def _run_gui(initial_command: str | None) -> int:
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.warning(window, "Settings", f"{problem} The defaults are used.")
+    if history_problems:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(window, "History", history_problems[0])
     if store is not None:
         # file-system housekeeping: off the GUI thread, once the window is up
-        sweeper = threading.Thread(target=sweep_orphans, args=(store,), name="sweep", daemon=True)
-        QTimer.singleShot(3000, sweeper.start)
+        QTimer.singleShot(3000, lambda: start_sweep(store))
     if initial_command == "snip":
         QTimer.singleShot(0, window.snip)
     code = app.exec()
+    window.shutdown()
+    from desktop_app.ui.workers import await_workers
+
+    await_workers()  # whatever still runs in the background is stopped and joined
     server.close()
     if store is not None:
         store.close()
@@ -120,23 +127,41 @@ def resume_collection() -> None:
     gc.enable()
 
 
-def open_history(retention_days: int = 0) -> HistoryStore | None:
-    """The history store with interrupted answers marked; None if unusable."""
+def open_history(retention_days: int = 0, problems: list[str] | None = None) -> HistoryStore | None:
+    """The history store with interrupted answers marked; None if unusable (and the reason,
+    one sentence, appended to `problems`)."""
+    import sqlite3
+
+    from desktop_app.core.history.schema import unusable
     from desktop_app.core.history.store import HistoryStore, default_store_path
 
+    path = default_store_path()
     try:
-        store = HistoryStore(default_store_path())
+        store = HistoryStore(path)
     except ConfigError as exc:
         log.warning("history unavailable: %s", exc)
+        if problems is not None:
+            problems.append(f"{exc} Problems will not be saved.")
         return None
-    if retention_days > 0:
-        removed = store.delete_older_than(retention_days)
-        if removed:
-            log.info("history retention: removed %d conversations", removed)
-    recovered = store.recover_interrupted()
-    if recovered:
-        log.info("%d answers were interrupted by a crash; kept as interrupted", recovered)
+    try:
+        if retention_days > 0:
+            removed = store.delete_older_than(retention_days)
+            if removed:
+                log.info("history retention: removed %d conversations", removed)
+        recovered = store.recover_interrupted()
+        if recovered:
+            log.info("%d answers were interrupted by a crash; kept as interrupted", recovered)
+    except (sqlite3.Error, OSError) as exc:
+        # A read-only or full disk: the history can still be read; saving will say it failed.
+        log.warning("history housekeeping failed: %s", unusable(exc, path))
     return store
+
+
+def start_sweep(store: HistoryStore) -> None:
+    """Sweep orphaned image files off the GUI thread."""
+    from desktop_app.ui.workers import start_worker
+
+    start_worker(lambda _cancel: sweep_orphans(store), "sweep")
 
 
 def sweep_orphans(store: HistoryStore) -> None:
@@ -151,8 +176,8 @@ def sweep_orphans(store: HistoryStore) -> None:
 
 def create_main_window(settings: Settings, store: HistoryStore | None = None) -> MainWindow:
     """The window wired to the backends the settings describe."""
-    from desktop_app.ui.key_prompt import ask_api_key
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.window.key_prompt import ask_api_key
+    from desktop_app.ui.window.main_window import MainWindow
 
     def make_backends(on_retry: RetryNotice, on_warning: Callable[[str], None]) -> Backends:
         from desktop_app.core.backends.registry import build_backends  # at the first solve

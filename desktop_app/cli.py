@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 from typing import Any
 
 from desktop_app import __version__
 from desktop_app.core.errors import AppError, Cancelled, UsageError
+from desktop_app.core.terminal_text import terminal_line
 from desktop_app.json_lines import write_json_line
 
 EXIT_USAGE = 2
@@ -20,8 +19,9 @@ EXIT_USAGE = 2
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one sentence and the contract's exit code 2."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         self.print_usage(sys.stderr)
+        message = terminal_line(message)  # it quotes the command line, escape codes and all
         sys.stderr.write(f"qwen-math: {message[:1].upper()}{message[1:]}.\n")
         raise SystemExit(EXIT_USAGE)
 
@@ -42,7 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--reader-model", metavar="NAME|PATH")
     solve.add_argument("--solver-model", metavar="NAME|PATH")
     solve.add_argument("--base-url", metavar="URL")
-    solve.add_argument("--region", metavar="X,Y,W,H", dest="screen_region")
+    solve.add_argument(
+        "--region",
+        metavar="X,Y,W,H",
+        dest="screen_region",
+        help="capture this screen rectangle: virtual-desktop pixels on X11; on Wayland the "
+        "compositor's logical coordinates (as `swaymsg -t get_outputs` and `grim -g` use), "
+        "captured at the native resolution of the output under it",
+    )
     solve.add_argument("--mode", choices=["cot", "tir"], default=None)
     solve.add_argument("--json", action="store_true", help="one JSON event per line")
     solve.add_argument("--no-history", action="store_true", help="do not save this problem")
@@ -70,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except AppError as exc:
             return _report(exc, args)
     from desktop_app.app import run_gui
-    from desktop_app.ui.single_instance import hand_over
+    from desktop_app.ui.window.single_instance import hand_over
 
     if args.command == "snip":
         return 0 if hand_over("snip") else run_gui(initial_command="snip")
@@ -102,20 +109,8 @@ def _report(exc: AppError, args: argparse.Namespace) -> int:
         write_json_line(
             sys.stdout, {"type": "error", "message": str(exc), "exit_code": exc.exit_code}
         )
-    sys.stderr.write(f"qwen-math: {exc}\n")
+    sys.stderr.write(f"qwen-math: {terminal_line(str(exc))}\n")
     return exc.exit_code
 
 
-def interruptible(cancel: threading.Event) -> None:
-    """Make Ctrl-C set `cancel` so the stream stops cleanly and the partial answer is printed."""
-
-    def handler(signum: int, frame: object) -> None:
-        if cancel.is_set():
-            raise KeyboardInterrupt
-        cancel.set()
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, handler)
-
-
-__all__ = ["EXIT_USAGE", "UsageError", "build_parser", "interruptible", "main"]
+__all__ = ["EXIT_USAGE", "UsageError", "build_parser", "main"]

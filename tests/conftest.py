@@ -13,7 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Chromium's sandbox refuses to run as root (containers, CI).
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 
-from desktop_app.ui.web_scheme import register_scheme  # noqa: E402  (after the env is set)
+from desktop_app.ui.answer.scheme import register_scheme  # noqa: E402  (after the env is set)
 
 register_scheme()  # QtWebEngine only accepts schemes registered before the QApplication
 

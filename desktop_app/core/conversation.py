@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from desktop_app.core import prompts
 from desktop_app.core.backends.base import ChatMessage
+
+if TYPE_CHECKING:
+    from desktop_app.core.history.models import Conversation
+    from desktop_app.core.solve_request import SolveRequest
 
 TokenCounter = Callable[[str], int]
 
@@ -99,3 +104,15 @@ def question_markdown(question: str) -> str:
     lines = question.strip().splitlines()
     # A quote keeps the user's Markdown and math as typed, and reads as "you asked".
     return "".join(f"> {line}\n" for line in lines) + "\n" if lines else ""
+
+
+def follow_up(conversation: Conversation, question: str) -> tuple[SolveRequest, str]:
+    """The request asking `question` as the next turn of a saved conversation (its answered
+    turns as memory), and the Markdown shown above the new answer meanwhile."""
+    from desktop_app.core.solve_request import SolveRequest
+
+    history = tuple((t.question, t.answer) for t in conversation.turns if t.answer)
+    shown = conversation_markdown("", history) + "\n\n---\n\n" + question_markdown(question)
+    return SolveRequest(
+        question=question, transcript=conversation.transcript, history=history
+    ), shown

@@ -42,11 +42,11 @@ def run_pipeline(
     stage: Stage | None = None
     try:
         transcript = request.transcript or ""
-        if request.transcript is None and request.image is not None:
+        if request.reads_image:
             stage = "read"
             from desktop_app.core.images import normalise_image  # Pillow loads on first use
 
-            image = normalise_image(request.image)
+            image = normalise_image(request.image or b"")
             yield ImageReady(image.png, image.width, image.height)
             reader = backends.reader()
             yield StageStarted("read", backends.reader_model)

@@ -1,35 +1,40 @@
-"""Run model-written Python in a separate, limited, isolated process (TIR's code runner)."""
+"""Run model-written Python in a separate, limited, isolated process (TIR's code runner).
+
+The layers, and what each OS gets, are in docs/adr/010-sandbox-layers.md: on Linux
+bubblewrap with a seccomp filter and a cgroup (core/sandbox_bwrap.py), else our own launcher
+(core/sandbox_fallback.py, which is also the macOS and Windows path).
+"""
 
 from __future__ import annotations
 
 import ast
 import contextlib
-import json
 import logging
 import os
 import selectors
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Literal, Protocol
 
+from desktop_app.core import sandbox_paths
 from desktop_app.core.events import CodeStatus
+from desktop_app.core.sandbox_bwrap import BwrapLaunch, Limits, bwrap_works
+from desktop_app.core.sandbox_fallback import LauncherLaunch
+from desktop_app.core.sandbox_paths import default_hidden_paths, resolve
+
+__all__ = ["SandboxResult", "default_hidden_paths", "isolation", "run_code"]
 
 Status = CodeStatus
-LAUNCHER = Path(__file__).with_name("sandbox_launcher.py")
+Isolation = Literal["bubblewrap", "namespaces", "seatbelt", "limits"]
 MARKER_VAR = "QWEN_MATH_SANDBOX"
-_SECRETS = (
-    ".ssh", ".gnupg", ".aws", ".azure", ".kube", ".docker", ".config", ".netrc", ".pypirc",
-    ".git-credentials", ".bash_history", ".zsh_history", ".python_history",
-    ".local/share/qwen-math",
-)  # fmt: skip
+LINUX = sys.platform.startswith("linux")
 _POLL_S = 0.05
+START_TIMEOUT_S = 30.0  # bwrap's set-up, on a loaded machine; not counted in the code's time
 KILL_GRACE_S = 5.0  # how long killing and reaping may take on a loaded machine
 log = logging.getLogger(__name__)
 
@@ -41,6 +46,24 @@ class SandboxResult:
     output: str
     status: Status
     protections: dict[str, object] = field(default_factory=dict, compare=False)
+
+
+class Launch(Protocol):
+    """One way to start the sandbox (bubblewrap, or the fallback launcher)."""
+
+    argv: list[str]
+    pass_fds: tuple[int, ...]
+    creationflags: int
+    cwd: str | None
+    report: dict[str, object]
+
+    def prepare(self) -> None: ...
+    def env(self, base: dict[str, str]) -> dict[str, str]: ...
+    def started(self, proc: subprocess.Popen[bytes], deadline: float) -> str | None: ...
+    def kill(self) -> None: ...
+    def pids(self) -> list[int]: ...
+    def oom_killed(self) -> bool: ...
+    def close(self, grace_s: float) -> None: ...
 
 
 def run_code(
@@ -55,77 +78,91 @@ def run_code(
     hide: tuple[str, ...] | None = None,
 ) -> SandboxResult:
     """Run `source` in a sandboxed interpreter; never raises for anything the code does."""
-    root = Path(tempfile.mkdtemp(prefix="qwen-math-sandbox-"))
-    work, home = root / "work", root / "home"
-    work.mkdir()
-    home.mkdir()
-    script = root / "snippet.py"
-    script.write_text(_display_last_expression(source), encoding="utf-8")
-    marker = uuid.uuid4().hex
-    cgroup = _make_pids_cgroup(marker, max_processes)
-    report_r, report_w = os.pipe()
-    config = {
-        "python": sys.executable,
-        "script": str(script),
-        "report_fd": report_w,
-        "cpu_s": int(timeout) + 1,
-        "memory": memory_mb * 1024 * 1024 if memory_mb else 0,
-        "fsize": file_size_mb * 1024 * 1024,
-        "nofile": 64,
-        "nproc": max_processes,
-        "cgroup": cgroup,
-        "hide": list(hide if hide is not None else default_hidden_paths()),
-    }
+    cancel = cancel or threading.Event()
+    marker = f"{os.getpid()}-{uuid.uuid4().hex}"  # whose run it is, then which
+    limits = Limits(timeout, memory_mb, file_size_mb, max_processes)
+    hidden = tuple(resolve(p) for p in (hide if hide is not None else default_hidden_paths()))
+    launch = _launch(
+        _display_last_expression(source), limits, hidden, f"qwen-math-sandbox-{marker}"
+    )
     posix = os.name == "posix"
     try:
+        launch.prepare()
         proc = subprocess.Popen(
-            [sys.executable, "-I", str(LAUNCHER), json.dumps(config)],
+            launch.argv,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            cwd=work,
-            env=_environment(home, work, marker),
+            cwd=launch.cwd,
+            env=launch.env(_environment(marker)),
             close_fds=True,
-            pass_fds=(report_w,) if posix else (),
+            pass_fds=launch.pass_fds,
             start_new_session=posix,
+            creationflags=launch.creationflags,
         )
     except OSError as exc:
-        os.close(report_r)
-        os.close(report_w)
-        _cleanup(root, cgroup)
-        return SandboxResult(f"The sandbox could not start: {exc}", "error")
-    os.close(report_w)
+        launch.close(KILL_GRACE_S)
+        return SandboxResult(f"The sandbox could not start: {exc}", "error", launch.report)
+    oom, failure = False, None
+    data, ended_by = b"", "exit"
     try:
-        data, ended_by = _collect(proc, timeout, output_limit, cancel or threading.Event())
+        failure = launch.started(proc, time.monotonic() + START_TIMEOUT_S)
+        if failure is None:
+            data, ended_by = _collect(proc, time.monotonic() + timeout, output_limit, cancel)
     finally:
-        _kill_all(proc, marker, cgroup)
-        protections = _read_report(report_r)
-        _cleanup(root, cgroup)
+        _kill_all(proc, marker, launch)
+        if failure is not None:  # what bwrap said on its way out, if anything
+            data = _rest(proc)
+        oom = launch.oom_killed()
+        launch.close(KILL_GRACE_S)
         if proc.stdout is not None:
             proc.stdout.close()
-    return _result(data, ended_by, proc.returncode, timeout, output_limit, protections)
+    if failure is not None:
+        said = data.decode("utf-8", errors="replace").strip()
+        text = f"The sandbox could not start: {failure}." + (f" {said}" if said else "")
+        return SandboxResult(text, "error", launch.report)
+    result = _result(data, ended_by, proc.returncode, timeout, output_limit, launch.report)
+    if oom and result.status in ("killed", "error"):
+        note = f"MemoryError: the code used more than its {memory_mb} MB and was stopped."
+        return SandboxResult(_join(result.output, note), "killed", launch.report)
+    return result
 
 
-def default_hidden_paths() -> tuple[str, ...]:
-    """Secrets under the user's real home, covered up when a mount namespace is available."""
-    home = Path.home()
-    paths = [str(home / name) for name in _SECRETS]
-    if os.environ.get("QWEN_MATH_HOME"):
-        paths.append(os.environ["QWEN_MATH_HOME"])
-    return tuple(paths)
+def isolation() -> Isolation:
+    """Which layer isolates model code on this machine.
+
+    "bubblewrap": Linux, the full sandbox; "namespaces": Linux without a working bubblewrap,
+    our launcher; "seatbelt": macOS's sandbox profile; "limits": time, memory and processes
+    only. On Linux the first call runs bubblewrap once (tens of ms) to be sure it works here.
+    """
+    if LINUX:
+        return "bubblewrap" if bwrap_works() else "namespaces"
+    if sys.platform == "darwin":
+        from desktop_app.core import sandbox_macos
+
+        return "seatbelt" if sandbox_macos.available() else "limits"
+    return "limits"
 
 
-def _environment(home: Path, work: Path, marker: str) -> dict[str, str]:
+def _use_bwrap() -> bool:
+    return LINUX and bwrap_works()
+
+
+def _launch(source: str, limits: Limits, hidden: tuple[str, ...], name: str) -> Launch:
+    interp = sandbox_paths.interpreter()  # looked up per run: a frozen app swaps it
+    if _use_bwrap():
+        return BwrapLaunch(interp, limits, source, hidden, name)
+    return LauncherLaunch(interp, limits, source, hidden, name)
+
+
+def _environment(marker: str) -> dict[str, str]:
     """An allow-list: nothing is inherited, so no API key or token can leak in."""
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin" if os.name == "posix" else os.defpath,
         "LANG": "C.UTF-8",
-        "HOME": str(home),
-        "TMPDIR": str(work),
         "PYTHONIOENCODING": "utf-8",
         "PYTHONDONTWRITEBYTECODE": "1",
         "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": str(home),
         # One thread each: BLAS thread pools would count against the process limit.
         "OMP_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",
@@ -139,7 +176,7 @@ def _display_last_expression(source: str) -> str:
     """Print a trailing bare expression, as a notebook (and Qwen's executor) would show it."""
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError):  # ValueError: NUL bytes, lone surrogates
         return source  # the sandboxed interpreter reports it
     if not tree.body or not isinstance(tree.body[-1], ast.Expr):
         return source
@@ -157,15 +194,14 @@ def _display_last_expression(source: str) -> str:
 
 
 def _collect(
-    proc: subprocess.Popen[bytes], timeout: float, limit: int, cancel: threading.Event
+    proc: subprocess.Popen[bytes], deadline: float, limit: int, cancel: threading.Event
 ) -> tuple[bytes, str]:
-    """Read output until the launcher exits, the time is up, output overflows or cancel."""
+    """Read output until the sandbox exits, the time is up, output overflows or cancel."""
     assert proc.stdout is not None
     fd = proc.stdout.fileno()
     os.set_blocking(fd, False)
     chunks: list[bytes] = []
     size = 0
-    deadline = time.monotonic() + timeout
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_READ)
         while True:
@@ -193,23 +229,34 @@ def _collect(
                 return b"".join(chunks), "exit"
 
 
-def _kill_all(proc: subprocess.Popen[bytes], marker: str, cgroup: str | None) -> None:
-    """Kill the launcher's group, the pids cgroup, and any process carrying our marker."""
+def _rest(proc: subprocess.Popen[bytes]) -> bytes:
+    """What is left in the output pipe of a sandbox already killed."""
+    assert proc.stdout is not None
+    os.set_blocking(proc.stdout.fileno(), False)
+    with contextlib.suppress(OSError):
+        return os.read(proc.stdout.fileno(), 65536)
+    return b""
+
+
+def _kill_all(proc: subprocess.Popen[bytes], marker: str, launch: Launch) -> None:
+    """Kill the sandbox's process group, its first process, its cgroup and any marked process."""
     if os.name != "posix":
+        launch.kill()
         with contextlib.suppress(OSError):
             proc.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(5)
+            proc.wait(KILL_GRACE_S)
         return
     with contextlib.suppress(OSError):
         os.killpg(proc.pid, signal.SIGKILL)
+    launch.kill()
     with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(5)
+        proc.wait(KILL_GRACE_S)
     # A fork bomb may still be forking, and a loaded machine reaps slowly: sweep until
     # nothing is left, by the clock rather than a fixed number of rounds.
     deadline = time.monotonic() + KILL_GRACE_S
     while time.monotonic() < deadline:
-        pids = set(_cgroup_pids(cgroup)) | set(_marked_pids(marker))
+        pids = set(launch.pids()) | set(_marked_pids(marker))
         if not pids:
             return
         for pid in pids:
@@ -237,68 +284,6 @@ def _marked_pids(marker: str) -> list[int]:
         except (OSError, IndexError):
             continue
     return found
-
-
-def _make_pids_cgroup(marker: str, max_processes: int) -> str | None:
-    """A cgroup capping the number of processes, where we may make one (Linux, often root)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    for base in ("/sys/fs/cgroup/pids", "/sys/fs/cgroup"):
-        path = os.path.join(base, f"qwen-math-sandbox-{marker}")
-        try:
-            os.mkdir(path)
-        except OSError:
-            continue
-        try:
-            with open(os.path.join(path, "pids.max"), "w") as f:
-                f.write(str(max_processes))
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.rmdir(path)
-            continue
-        return path
-    return None
-
-
-def _cgroup_pids(cgroup: str | None) -> list[int]:
-    if not cgroup:
-        return []
-    try:
-        with open(os.path.join(cgroup, "cgroup.procs")) as f:
-            return [int(line) for line in f if line.strip()]
-    except OSError:
-        return []
-
-
-def _read_report(fd: int) -> dict[str, object]:
-    try:
-        with os.fdopen(fd, "rb") as f:
-            os.set_blocking(f.fileno(), False)
-            data = f.read() or b""
-        report = json.loads(data)
-    except (OSError, ValueError, TypeError):
-        return {}
-    return report if isinstance(report, dict) else {}
-
-
-def _cleanup(root: Path, cgroup: str | None) -> None:
-    if cgroup:
-        deadline = time.monotonic() + KILL_GRACE_S
-        while True:
-            try:
-                os.rmdir(cgroup)
-                break
-            except FileNotFoundError:
-                break
-            except OSError:  # still has (dying) members
-                if time.monotonic() > deadline:
-                    log.warning("sandbox cgroup %s could not be removed", cgroup)
-                    break
-                for pid in _cgroup_pids(cgroup):
-                    with contextlib.suppress(OSError):
-                        os.kill(pid, signal.SIGKILL)
-                time.sleep(0.01)
-    shutil.rmtree(root, ignore_errors=True)
 
 
 def _result(

@@ -1,8 +1,10 @@
-"""The sandbox's first process: isolate, limit, then exec the model's code (stdlib only).
+"""The fallback sandbox's first process: isolate, limit, then exec the model's code (stdlib only).
 
-Run by core/sandbox.py as `python -I sandbox_launcher.py CONFIG_JSON`, in a new session,
-with an allow-listed environment. It is a script, not an import: nothing from the app is
-on its sys.path. Every isolation step is best-effort and reported on `report_fd`.
+Used where bubblewrap is missing (core/sandbox_bwrap.py is the sandbox; this is what is
+left without it). Run by core/sandbox_fallback.py as `python -I sandbox_launcher.py CONFIG`,
+in a new session, with an allow-listed environment. It is a script, not an import: nothing
+from the app is on its sys.path. Every isolation step is best-effort; what it got is
+written as one line on `report_fd`, which is closed before the code's process exists.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
-MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
-PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP = 1, 38, 22
+PR_CAPBSET_DROP, PR_SET_CHILD_SUBREAPER, SECCOMP_MODE_FILTER = 24, 36, 2
 LINUX = sys.platform.startswith("linux")
 
 
@@ -29,13 +33,14 @@ def _libc() -> Any:
 
 
 def _unshare(libc: Any) -> list[str]:
-    """Enter new net, pid and mount namespaces (with a user namespace when not root)."""
+    """Enter new net, pid and mount namespaces: with a user namespace first, so that the
+    capabilities the code could use are only those over its own namespaces."""
     attempts = [
-        (CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS, ["net", "pid", "mount"]),
         (
             CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS,
             ["user", "net", "pid", "mount"],
         ),
+        (CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS, ["net", "pid", "mount"]),
         (CLONE_NEWUSER | CLONE_NEWNET, ["user", "net"]),
     ]
     uid, gid = os.getuid(), os.getgid()
@@ -75,12 +80,13 @@ def _hide(libc: Any, paths: list[str]) -> list[str]:
     return hidden
 
 
-def _join_cgroup(path: str | None) -> bool:
-    """Move into the pids-limited cgroup the parent made; children inherit it."""
-    if not path:
+def _join_cgroups(paths: list[str]) -> bool:
+    """Move into the run's cgroup folders the parent made; children inherit them."""
+    if not paths:
         return False
     try:
-        _write(os.path.join(path, "cgroup.procs"), str(os.getpid()))
+        for path in paths:
+            _write(os.path.join(path, "cgroup.procs"), str(os.getpid()))
     except OSError:
         return False
     return True
@@ -104,6 +110,48 @@ def _limit(cfg: dict[str, Any]) -> None:
     for which, soft, hard in limits:
         with contextlib.suppress(ValueError, OSError):  # macOS refuses some (e.g. RLIMIT_AS)
             resource.setrlimit(which, (soft, hard))
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while block := os.read(fd, 65536):
+        chunks.append(block)
+    os.close(fd)
+    return b"".join(chunks)
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = (("version", ctypes.c_uint32), ("pid", ctypes.c_int))
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = (
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    )
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = (("len", ctypes.c_ushort), ("filter", ctypes.c_void_p))
+
+
+def _lock_down(libc: Any, bpf: bytes) -> list[str]:
+    """Drop every capability, set no_new_privs, load the seccomp filter: the last steps."""
+    got = []
+    for cap in range(64):
+        libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+    if libc.capset(ctypes.byref(header), ctypes.byref((_CapData * 2)())) == 0:
+        got.append("capabilities dropped")
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0:
+        got.append("no_new_privs")
+    if bpf:
+        program = ctypes.create_string_buffer(bpf, len(bpf))
+        fprog = _SockFprog(len(bpf) // 8, ctypes.addressof(program))
+        if libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) == 0:
+            got.append("seccomp")
+    return got
 
 
 def _kill_children() -> None:
@@ -130,36 +178,49 @@ def _kill_children() -> None:
             return
 
 
+def _report(cfg: dict[str, Any], report: dict[str, Any]) -> None:
+    """One line, then the fd is closed: the code's process is only made after this."""
+    fd = int(cfg["report_fd"])
+    os.write(fd, json.dumps(report).encode() + b"\n")
+    os.close(fd)
+
+
 def main() -> None:
     """Isolate, fork the code's process, wait for it, clean up, and pass on its status."""
     cfg: dict[str, Any] = json.loads(sys.argv[1])
-    report: dict[str, Any] = {"namespaces": [], "hidden": [], "pids_cgroup": False}
-    argv = [cfg["python"], "-I", cfg["script"]]
+    report: dict[str, Any] = {"tool": "launcher", "namespaces": [], "hidden": []}
+    argv = [*cfg["python"], cfg["script"]]
     if not LINUX:
-        with os.fdopen(cfg["report_fd"], "w") as out:
-            json.dump(report, out)
+        _report(cfg, report)
         if os.name == "posix":
             _limit(cfg)
         os.execve(argv[0], argv, dict(os.environ))
     libc = _libc()
-    report["pids_cgroup"] = _join_cgroup(cfg.get("cgroup"))
+    bpf = _read_all(int(cfg["seccomp_fd"])) if cfg.get("seccomp_fd") is not None else b""
+    report["cgroup"] = cfg["cgroup_limits"] if _join_cgroups(cfg["cgroup"]) else []
     report["namespaces"] = _unshare(libc)
     if "mount" in report["namespaces"]:
         report["hidden"] = _hide(libc, list(cfg["hide"]))
+    own_proc = "pid" in report["namespaces"] and "mount" in report["namespaces"]
+    report["seccomp"] = bool(bpf)
+    _report(cfg, report)
     libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     pid = os.fork()
     if pid == 0:  # pid 1 of the new pid namespace, when there is one
         try:
             libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-            if "pid" in report["namespaces"] and "mount" in report["namespaces"]:
-                # A /proc of our own: the app's processes (and their environment) are not in it.
+            if own_proc:
+                # A /proc of our own: the app's processes (and their environment) are not in
+                # it; its sysctls read-only, whoever the code runs as.
                 libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+                if libc.mount(b"/proc/sys", b"/proc/sys", None, MS_BIND, None) == 0:
+                    flags = MS_BIND | MS_REMOUNT | MS_RDONLY
+                    libc.mount(None, b"/proc/sys", None, flags, None)
             _limit(cfg)
+            _lock_down(libc, bpf)
             os.execve(argv[0], argv, dict(os.environ))
         finally:
             os._exit(127)
-    with os.fdopen(cfg["report_fd"], "w") as out:
-        json.dump(report, out)
     _, status = os.waitpid(pid, 0)
     _kill_children()
     if os.WIFSIGNALED(status):

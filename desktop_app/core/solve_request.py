@@ -20,6 +20,12 @@ class SolveRequest:
     transcript: str | None = None
     mode: Mode = "cot"
     history: tuple[tuple[str, str], ...] = ()  # earlier (question, answer) turns, oldest first
+    samples: int = 1  # solutions to sample and vote on; 1 is one greedy solution
+
+    @property
+    def reads_image(self) -> bool:
+        """Whether the reader runs: there is an image and no transcript of it yet."""
+        return self.image is not None and self.transcript is None
 
 
 @dataclass(frozen=True)

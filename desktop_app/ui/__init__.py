@@ -1,1 +1,0 @@
-"""Qt widgets; they subscribe to pipeline events and never write the store."""

@@ -8,7 +8,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-ThemeChoice = Literal["system", "light", "dark"]
 PageTheme = Literal["light", "dark"]
 
 _ROLE = QPalette.ColorRole

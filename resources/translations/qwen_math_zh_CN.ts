@@ -132,6 +132,13 @@
     </message>
 </context>
 <context>
+    <name>ImageLoader</name>
+    <message>
+        <source>The image could not be read; details are in the log.</source>
+        <translation>无法读取这张图片，详细信息见日志。</translation>
+    </message>
+</context>
+<context>
     <name>KeyPrompt</name>
     <message>
         <source>DashScope API key</source>
@@ -292,10 +299,6 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
         <translation>打开图片</translation>
     </message>
     <message>
-        <source>The file could not be read ({reason}).</source>
-        <translation>无法读取该文件（{reason}）。</translation>
-    </message>
-    <message>
         <source>Final answer copied.</source>
         <translation>已复制最终答案。</translation>
     </message>
@@ -379,9 +382,6 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
         <source>Stopped. The partial answer is kept.</source>
         <translation>已停止。已生成的部分解答会保留。</translation>
     </message>
-</context>
-<context>
-    <name>PipelineWorker</name>
     <message>
         <source>Something went wrong inside Qwen Math; details are in the log.</source>
         <translation>Qwen Math 内部出错了，详细信息见日志。</translation>
@@ -666,14 +666,6 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
     <message>
         <source>{gb:.0f} GB of GPU memory. Recommended: {names}.</source>
         <translation>显存 {gb:.0f} GB。推荐：{names}。</translation>
-    </message>
-    <message>
-        <source>Run the model&apos;s Python code?</source>
-        <translation>运行模型编写的 Python 代码？</translation>
-    </message>
-    <message>
-        <source>In TIR mode Qwen writes Python and Qwen Math runs it in a sandbox (a separate process with no network and no access to your keys or history). Allow it?</source>
-        <translation>在 TIR 模式下，Qwen 会编写 Python 代码，由 Qwen Math 在沙盒中运行（一个独立的进程，不能联网，也无法访问你的密钥或历史记录）。是否允许？</translation>
     </message>
     <message>
         <source>The reader turns the picture into text; the solver solves it.</source>
@@ -971,6 +963,13 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
     </message>
 </context>
 <context>
+    <name>SnipOverlay</name>
+    <message>
+        <source>No screen could be shown for the snip.</source>
+        <translation>没有可用于截图的屏幕。</translation>
+    </message>
+</context>
+<context>
     <name>TirConsent</name>
     <message>
         <source>matches the code&apos;s output</source>
@@ -981,16 +980,28 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
         <translation>与代码输出不一致</translation>
     </message>
     <message>
+        <source>The code runs in a sandbox: it sees none of your files, keys or history, has no network, cannot reach other programs, and is limited in time, memory and processes.</source>
+        <translation>代码在沙箱中运行：看不到你的任何文件、密钥或历史记录，不能联网，无法接触其他程序，并受时间、内存和进程数限制。</translation>
+    </message>
+    <message>
+        <source>The code runs in a separate process with no network and limits on time and memory, but without bubblewrap it can still read files your account can read. Install the bubblewrap package for a full sandbox.</source>
+        <translation>代码在单独的进程中运行，不能联网，并受时间和内存限制；但没有 bubblewrap 时，它仍能读取你的账户可读的文件。安装 bubblewrap 软件包即可获得完整的沙箱。</translation>
+    </message>
+    <message>
+        <source>The code runs under the macOS sandbox profile: no network, no writing outside its own folder, no reading of your home folder, limits on time and memory. Apple no longer develops that tool, so this is weaker than the sandbox on Linux.</source>
+        <translation>代码在 macOS 沙箱配置下运行：不能联网，不能在自己的文件夹之外写入，不能读取你的主文件夹，并受时间和内存限制。Apple 已不再开发该工具，因此保护弱于 Linux 上的沙箱。</translation>
+    </message>
+    <message>
+        <source>On this system the code only has limits on time, memory and processes: it is not isolated, and can read and change your files and use the network. Allow it only if you accept that.</source>
+        <translation>在此系统上，代码只受时间、内存和进程数限制：它没有被隔离，可以读取和修改你的文件并联网。只有在你接受这一点时才允许运行。</translation>
+    </message>
+    <message>
         <source>Run the model&apos;s Python code?</source>
         <translation>运行模型编写的 Python 代码？</translation>
     </message>
     <message>
         <source>In this mode Qwen writes Python and Qwen Math runs it to check its reasoning.</source>
         <translation>在此模式下，Qwen 会编写 Python 代码，由 Qwen Math 运行，以检验它的推理。</translation>
-    </message>
-    <message>
-        <source>The code runs in a sandbox: a separate process with no network, no access to your keys, your home folder&apos;s secrets or your history, and limits on time and memory.</source>
-        <translation>代码在沙盒中运行：这是一个独立的进程，不能联网，无法访问你的密钥、主文件夹中的私密文件或历史记录，并且有时间和内存限制。</translation>
     </message>
     <message>
         <source>Allow Once</source>

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.markdown_render import StreamUpdate, render_markdown
-from desktop_app.ui.answer_view import AnswerView
+from desktop_app.ui.answer.view import AnswerView
 
 pytestmark = pytest.mark.bench
 

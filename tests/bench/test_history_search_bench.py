@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from desktop_app.core.history.store import HistoryStore
-from desktop_app.ui.history_model import PAGE_SIZE, SEARCH_LIMIT
-from desktop_app.ui.history_sidebar import HistorySidebar
+from desktop_app.ui.history.model import PAGE_SIZE
+from desktop_app.ui.history.search import SEARCH_LIMIT
+from desktop_app.ui.history.sidebar import HistorySidebar
 from tests.bench.history_corpus import NOW, cached_history
 
 # The first run builds the 100,000-conversation store: minutes on a busy machine.

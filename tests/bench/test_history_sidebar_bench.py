@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from desktop_app.core.history.store import HistoryStore
-from desktop_app.ui.history_model import PAGE_SIZE, SEARCH_LIMIT
-from desktop_app.ui.history_sidebar import HistorySidebar
-from tests.ui.test_history_sidebar import NOW, bulk_store
+from desktop_app.ui.history.model import PAGE_SIZE
+from desktop_app.ui.history.search import SEARCH_LIMIT
+from desktop_app.ui.history.sidebar import HistorySidebar
+from tests.ui.history.test_history_sidebar import NOW, bulk_store
 
 pytestmark = pytest.mark.bench
 

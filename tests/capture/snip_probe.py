@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app.capture import Session, choose
 from desktop_app.capture.mss_grab import STRATEGY as MSS
 from desktop_app.capture.qt_screen import STRATEGY as QT
-from desktop_app.ui.snip_overlay import SnipOverlay
+from desktop_app.ui.snip.overlay import SnipOverlay
 
 # name: (device press point, device release point, index of the window that gets events)
 DRAGS = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from desktop_app.core import prompts
@@ -13,6 +15,7 @@ from desktop_app.core.conversation import (
     approx_tokens,
     conversation_markdown,
     count_message_tokens,
+    follow_up,
     followup_messages,
     question_markdown,
 )
@@ -132,3 +135,23 @@ def test_conversation_markdown_shows_problem_then_each_turn() -> None:
         "_No answer was saved._\n\n---\n\n> Why?\n> Be brief\n\nok"
     )
     assert question_markdown("") == ""
+
+
+def test_a_follow_up_carries_the_answered_turns_and_shows_them_above(tmp_path: Path) -> None:
+    """GIVEN a saved conversation with an answered and an unanswered turn WHEN a question
+    follows up THEN the request has the transcript and only the answered turn as memory, reads
+    no image, and the Markdown shown meanwhile ends with the new question."""
+    from desktop_app.core.history.store import HistoryStore
+
+    with HistoryStore(tmp_path / "history.sqlite3") as store:
+        conversation_id = store.create_conversation(None, TRANSCRIPT)
+        answered = store.add_turn(conversation_id, "")
+        store.update_turn(answered, answer="$\\boxed{2, 3}$", status="complete")
+        store.add_turn(conversation_id, "Stopped early?")  # no answer: not memory
+        request, shown = follow_up(store.get(conversation_id), "Check the roots.")
+    assert request.transcript == TRANSCRIPT
+    assert request.question == "Check the roots."
+    assert request.history == (("", "$\\boxed{2, 3}$"),)
+    assert not request.reads_image
+    assert shown.startswith("$\\boxed{2, 3}$")
+    assert shown.endswith("> Check the roots.\n\n")

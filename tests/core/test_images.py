@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import random
 import struct
 import zlib
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from PIL import Image, ImageFile
 
-from desktop_app.core import images
 from desktop_app.core.backends.base import png_data_url
 from desktop_app.core.errors import ImageError
 from desktop_app.core.images import (
     DEFAULT_PIXEL_BUDGET,
     PATCH,
     NormalisedImage,
-    load_image_file,
     normalise_image,
 )
 
@@ -278,16 +274,6 @@ def test_given_png_bytes_when_made_a_data_url_then_it_round_trips() -> None:
         assert img.size == (30, 30)
 
 
-def test_given_an_image_file_when_loaded_then_it_is_normalised(tmp_path: Path) -> None:
-    path = tmp_path / "problem.jpg"
-    path.write_bytes(_save(Image.new("RGB", (50, 40), GREEN), "JPEG"))
-
-    result = load_image_file(path)
-
-    _assert_valid_output(result)
-    assert (result.source_format, result.width, result.height) == ("JPEG", 50, 40)
-
-
 def test_given_any_input_when_normalised_then_pillow_globals_are_untouched() -> None:
     before = (Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES)
 
@@ -376,63 +362,3 @@ def test_given_pillow_limit_lowered_and_warnings_as_errors_when_normalised_then_
         normalise_image(_save(Image.new("RGB", (12, 12), RED), "PNG"))
 
     _assert_one_sentence(caught.value, "too large to open safely")
-
-
-def test_given_a_missing_file_when_loaded_then_the_sentence_names_it(tmp_path: Path) -> None:
-    with pytest.raises(ImageError) as caught:
-        load_image_file(tmp_path / "nowhere.png")
-
-    _assert_one_sentence(caught.value, '"nowhere.png" does not exist')
-
-
-def test_given_a_directory_when_loaded_then_the_sentence_names_it(tmp_path: Path) -> None:
-    folder = tmp_path / "shots"
-    folder.mkdir()
-
-    with pytest.raises(ImageError) as caught:
-        load_image_file(folder)
-
-    _assert_one_sentence(caught.value, '"shots" is a folder')
-
-
-@pytest.mark.parametrize(
-    ("error", "fragment"),
-    [
-        (PermissionError(13, "Permission denied"), 'not allowed to read "secret.png"'),
-        (OSError(5, "Input/output error"), '"secret.png" could not be read'),
-    ],
-)
-def test_given_an_unreadable_file_when_loaded_then_the_sentence_names_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError, fragment: str
-) -> None:
-    """Simulated, because chmod 000 does not stop root (CI containers often run as root)."""
-
-    def refuse(*_args: object, **_kwargs: object) -> None:
-        raise error
-
-    monkeypatch.setattr(images, "open", refuse, raising=False)
-
-    with pytest.raises(ImageError) as caught:
-        load_image_file(tmp_path / "secret.png")
-
-    _assert_one_sentence(caught.value, fragment)
-
-
-@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
-def test_given_an_endless_file_when_loaded_then_reading_stops_at_the_cap() -> None:
-    with pytest.raises(ImageError) as caught:
-        load_image_file("/dev/zero", max_bytes=4096)
-
-    _assert_one_sentence(caught.value, "larger than 4 KB")
-
-
-def test_given_a_file_over_the_byte_cap_when_loaded_then_refused_without_reading_it_all(
-    tmp_path: Path,
-) -> None:
-    path = tmp_path / "big.png"
-    path.write_bytes(_save(_noise((64, 64)), "PNG"))
-
-    with pytest.raises(ImageError) as caught:
-        load_image_file(path, max_bytes=2048)
-
-    _assert_one_sentence(caught.value, "larger than 2 KB")

@@ -14,6 +14,7 @@ from desktop_app.core.backends import registry
 from desktop_app.core.backends.dashscope_cloud import DashScopeBackend
 from desktop_app.core.backends.openai_compatible import OpenAICompatibleBackend
 from desktop_app.core.errors import ConfigError, MissingKeyError
+from desktop_app.core.secrets import MISSING_KEY
 from desktop_app.core.settings import ServerProfile, Settings
 from tests.fakes.openai_server import FakeOpenAI
 
@@ -54,7 +55,7 @@ def test_defaults_are_cloud_and_a_missing_key_keeps_the_gui_sentence() -> None:
     )
     with pytest.raises(MissingKeyError) as info:  # a ConfigError the window can act on
         backends.solver()
-    assert str(info.value) == registry.MISSING_KEY
+    assert str(info.value) == MISSING_KEY
     cloud = registry.build_backends(Settings(), api_key=lambda: "k")
     assert isinstance(cloud.reader(), DashScopeBackend)
     assert cloud.reader() is cloud.solver()  # one backend for both stages

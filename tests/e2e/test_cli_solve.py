@@ -129,6 +129,23 @@ def test_corrupt_image_exit_code_3(cli_env: dict[str, str], tmp_path: Path) -> N
     one_sentence(result.stderr)
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_file_is_refused_at_the_cap(
+    dashscope: FakeDashScope, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """GIVEN /dev/zero (never ends) or a folder WHEN solved THEN exit 3 at once with one
+    sentence naming the limit or the folder, and no backend call."""
+    start = time.monotonic()
+    endless = run_cli(["solve", "/dev/zero"], cli_env, timeout=30)
+    assert time.monotonic() - start < 20
+    assert endless.returncode == 3
+    assert "larger than 50 MB" in one_sentence(endless.stderr)
+    folder = run_cli(["solve", str(tmp_path)], cli_env)
+    assert folder.returncode == 3
+    assert "is a folder, not an image file" in one_sentence(folder.stderr)
+    assert dashscope.requests == []
+
+
 def test_usage_errors_exit_code_2(cli_env: dict[str, str]) -> None:
     """GIVEN nothing to solve, or a bad option THEN exit 2."""
     assert run_cli(["solve"], cli_env).returncode == 2

@@ -17,9 +17,10 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from desktop_app.core.settings import Settings
 from tests.e2e.conftest import TEST_KEY
 from tests.fakes.dashscope_server import FakeDashScope
+from tests.threads import wait_threads_gone
 
 if TYPE_CHECKING:
-    from desktop_app.ui.settings_dialog import SettingsDialog
+    from desktop_app.ui.settings.dialog import SettingsDialog
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -39,6 +40,17 @@ def wait_js(qtbot: Any, view: Any, script: str, timeout: float = 15.0) -> Any:
         assert time.monotonic() < deadline, f"timed out waiting for: {script}"
         qtbot.wait(25)
     return result
+
+
+@pytest.fixture(autouse=True)
+def no_worker_left_running() -> Iterator[None]:
+    """Every UI test ends with no background worker still running (ui/workers.py's registry):
+    whatever a test starts, it stops and joins, as the window and dialogs do when closed."""
+    yield
+    from desktop_app.ui.workers import running_workers
+
+    left = wait_threads_gone(running_workers)
+    assert not left, f"background work left running: {[w.name for w in left]}"
 
 
 @pytest.fixture
@@ -109,7 +121,7 @@ def window(
 ) -> Iterator[Any]:
     """The real main window, shown, its answer page loaded; no thread outlives it."""
     from desktop_app.core.backends.registry import build_backends
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.window.main_window import MainWindow
 
     settings = Settings()
     threads_before = set(threading.enumerate())
@@ -158,7 +170,7 @@ def make_dialog(
 ) -> Iterator[Callable[..., SettingsDialog]]:
     """A dialog factory with a fake keyring and GPU; no check thread may outlive a test."""
     monkeypatch.setenv("QWEN_MATH_HOME", str(tmp_path / "home"))
-    from desktop_app.ui.settings_dialog import SettingsDialog
+    from desktop_app.ui.settings.dialog import SettingsDialog
 
     made: list[SettingsDialog] = []
 

@@ -55,7 +55,7 @@ def messages(ts: Path) -> dict[Key, tuple[str, str | None]]:
 def fresh_catalogue(tmp_path: Path, language: str) -> Path:
     """What pyside6-lupdate extracts from the UI code now, as a new .ts."""
     ts = tmp_path / f"fresh_{language}.ts"
-    sources = sorted(str(path) for path in UI_DIR.glob("*.py"))
+    sources = sorted(str(path) for path in UI_DIR.rglob("*.py"))
     subprocess.run(
         [qt_tool("pyside6-lupdate"), *sources, "-ts", str(ts), "-no-obsolete"],
         check=True,
@@ -200,8 +200,8 @@ def test_history_labels_in_chinese(chinese: str) -> None:
     """GIVEN zh_CN WHEN the sidebar labels days and dates THEN they read as Chinese."""
     from datetime import datetime
 
-    from desktop_app.ui.history_delegate import time_label
-    from desktop_app.ui.history_model import group_label
+    from desktop_app.ui.history.delegate import time_label
+    from desktop_app.ui.history.model import group_label
 
     stamp = datetime(2024, 5, 13, 9, 5).timestamp()
     now = datetime(2024, 5, 20, 12, 0).timestamp()

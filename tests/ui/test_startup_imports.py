@@ -25,13 +25,18 @@ LATER = (
     "desktop_app.core.events",
     "desktop_app.core.solve_request",
     "desktop_app.core.backends.registry",
-    "desktop_app.ui.answer_page",
-    "desktop_app.ui.answer_server",
-    "desktop_app.ui.solve_run",
-    "desktop_app.ui.sketch_panel",
-    "desktop_app.ui.welcome",
-    "desktop_app.ui.tray",
-    "desktop_app.ui.settings_dialog",
+    "desktop_app.ui.answer.page",
+    "desktop_app.ui.answer.server",
+    "desktop_app.ui.answer.solve_worker",
+    "desktop_app.ui.sketch.panel",
+    "desktop_app.ui.answer.welcome",
+    "desktop_app.ui.window.tray",
+    "desktop_app.ui.settings.dialog",
+    "desktop_app.ui.settings.local_page",
+    "desktop_app.core.images",
+    "desktop_app.ui.workers",
+    "desktop_app.ui.problem.image_loader",
+    "desktop_app.ui.history.search",
 )
 
 PROBE = textwrap.dedent(
@@ -54,7 +59,7 @@ PROBE = textwrap.dedent(
         def after():
             pane = window.answer_pane
             import gc
-            tray = "desktop_app.ui.tray" in sys.modules
+            tray = "desktop_app.ui.window.tray" in sys.modules
             collecting = gc.isenabled() and gc.get_freeze_count() > 0
             print("AFTER", type(pane.currentWidget()).__name__, tray, collecting)
             QApplication.instance().quit()

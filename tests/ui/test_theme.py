@@ -17,7 +17,7 @@ from desktop_app.ui.theme import (
     dark_palette,
     theme_notifier,
 )
-from desktop_app.ui.window_state import restore_window_state, save_window_state
+from desktop_app.ui.window.state import restore_window_state, save_window_state
 
 
 @pytest.fixture

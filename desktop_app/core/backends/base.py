@@ -15,6 +15,9 @@ class ChatMessage(TypedDict):
     content: str
 
 
+# The two roles a backend can play: the reader turns the image into text, the solver solves it.
+Role = Literal["reader", "solver"]
+
 # Called before a retry with (attempt number, delay in seconds, reason sentence).
 RetryNotice = Callable[[int, float, str], None]
 

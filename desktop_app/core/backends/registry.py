@@ -7,9 +7,10 @@ import importlib.util
 import os
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from desktop_app.core.backends.base import RetryNotice
+from desktop_app.core.backends.base import RetryNotice, Role
+from desktop_app.core.backends.cancel_watch import StreamLimits
 from desktop_app.core.backends.openai_compatible import KEY_ENV
 from desktop_app.core.errors import ConfigError, MissingKeyError, UsageError
 from desktop_app.core.secrets import MISSING_KEY, get_api_key, keyring_get
@@ -19,10 +20,8 @@ from desktop_app.core.solve_request import Backends
 if TYPE_CHECKING:
     from desktop_app.core.backends.dashscope_cloud import DashScopeBackend
 
-Stage = Literal["reader", "solver"]
 BASE_URL_ENV = "OPENAI_BASE_URL"
-OPENAI_KEY_ENV = KEY_ENV
-LOCAL_MODULE = "desktop_app.core.backends.local_transformers"
+LOCAL_MODULE = "desktop_app.core.backends.local.backend"
 NO_SERVER = (
     "No OpenAI-compatible server is set: pass --base-url, set OPENAI_BASE_URL, "
     "or choose a server in the settings."
@@ -76,6 +75,7 @@ def build_backends(
             solver_model=solver_model or settings.cloud.solver_model,
             request_timeout=settings.cloud.request_timeout,
             on_retry=on_retry,
+            limits=stream_limits(settings),
         )
 
     @cache
@@ -90,9 +90,10 @@ def build_backends(
             idle_unload_s=local_settings.idle_unload_minutes * 60 if keep_warm else None,
             allow_download=local_settings.allow_download,
             on_warning=on_warning,
+            answer_deadline_s=settings.network.answer_deadline_seconds,
         )
 
-    def model_name(stage: Stage) -> str:
+    def model_name(stage: Role) -> str:
         kind = choice[stage].partition(":")[0]
         section = {"cloud": settings.cloud, "local": settings.local}.get(kind)
         if flags[stage] or section is not None:
@@ -103,7 +104,7 @@ def build_backends(
             return ""  # the factory raises it when the stage runs
         return str(getattr(profile, f"{stage}_model"))
 
-    def factory(stage: Stage) -> Callable[[], Any]:
+    def factory(stage: Role) -> Callable[[], Any]:
         kind = choice[stage].partition(":")[0]
         if kind == "cloud":
             return cloud
@@ -113,7 +114,9 @@ def build_backends(
         @cache
         def openai() -> Any:
             profile = server_profile(settings, stage, choice[stage], base_url)
-            return openai_backend(profile, stage, model_name(stage), on_retry)
+            return openai_backend(
+                profile, stage, model_name(stage), on_retry, stream_limits(settings)
+            )
 
         return openai
 
@@ -126,7 +129,7 @@ def build_backends(
 
 
 def server_profile(
-    settings: Settings, stage: Stage, choice: str, base_url: str | None = None
+    settings: Settings, stage: Role, choice: str, base_url: str | None = None
 ) -> ServerProfile:
     """The OpenAI-compatible server a stage's choice means (see build_backends)."""
     kind, _, name = choice.partition(":")
@@ -169,11 +172,21 @@ def profile_api_key(profile: ServerProfile) -> tuple[str | None, str]:
             )
         return stored, f"the keyring entry {profile.keyring_entry!r}"
     # No key at all is normal for vLLM and Ollama; the backend then sends "EMPTY".
-    return os.environ.get(OPENAI_KEY_ENV, "").strip() or None, f"the {OPENAI_KEY_ENV} variable"
+    return os.environ.get(KEY_ENV, "").strip() or None, f"the {KEY_ENV} variable"
+
+
+def stream_limits(settings: Settings) -> StreamLimits:
+    """The [network] settings as the limits the cloud backends put on a streamed reply."""
+    network = settings.network
+    return StreamLimits(network.no_progress_seconds, network.answer_deadline_seconds)
 
 
 def openai_backend(
-    profile: ServerProfile, stage: Stage, model: str, on_retry: RetryNotice | None = None
+    profile: ServerProfile,
+    stage: Role,
+    model: str,
+    on_retry: RetryNotice | None = None,
+    limits: StreamLimits | None = None,
 ) -> Any:
     """An OpenAICompatibleBackend for one stage of a profile; the model must be named."""
     from desktop_app.core.backends.openai_compatible import OpenAICompatibleBackend
@@ -195,6 +208,7 @@ def openai_backend(
         continuation=profile.continuation,  # type: ignore[arg-type]  # checked by settings
         request_timeout=profile.request_timeout,
         on_retry=on_retry,
+        limits=limits,
     )
 
 
@@ -221,11 +235,11 @@ def _local_backend(reader_model: str, solver_model: str, **options: Any) -> Any:
 
 __all__ = [
     "LOCAL_MISSING",
-    "MISSING_KEY",
     "NO_SERVER",
     "build_backends",
     "openai_backend",
     "profile_api_key",
     "server_profile",
+    "stream_limits",
     "test_connection",
 ]

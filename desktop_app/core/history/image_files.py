@@ -11,10 +11,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from desktop_app.core.history.store import HistoryStore
+from typing import Protocol
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +80,17 @@ class ImageFiles:
                     yield path.name.lstrip(".").split(".")[0], path
 
 
-def remove_orphans(store: HistoryStore, grace_s: float = ORPHAN_GRACE_S) -> int:
+class ImageOwner(Protocol):
+    """What remove_orphans needs of the history store (which imports this module)."""
+
+    images: ImageFiles
+
+    def image_hashes(self) -> set[str]:
+        """The hashes of every image a conversation references."""
+        ...
+
+
+def remove_orphans(store: ImageOwner, grace_s: float = ORPHAN_GRACE_S) -> int:
     """Delete image and thumbnail files no conversation references; returns how many."""
     referenced = store.image_hashes()
     cutoff = time.time() - grace_s

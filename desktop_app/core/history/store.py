@@ -158,6 +158,17 @@ class HistoryStore:
             if answer is not None:
                 search.refresh(self._conn, self._num(row[0]))
 
+    def abandon_turn(self, turn_id: int, error: str) -> None:
+        """Mark a turn failed and drop its text, writing as few pages as possible: for a disk
+        too full to rewrite the text. The search index keeps the old text until the
+        conversation next changes."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE turns SET status = 'failed', error = ?, answer = '', updated_at = ? "
+                "WHERE id = ?",
+                (error, self._clock(), turn_id),
+            )
+
     def set_transcript(self, conv_id: str, transcript: str) -> None:
         """Replace the transcript (the title follows it unless the user renamed it)."""
         now = self._clock()

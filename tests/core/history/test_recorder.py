@@ -13,6 +13,7 @@ from desktop_app.core.events import (
     FinalAnswer,
     Finished,
     ImageReady,
+    Notice,
     Retrying,
     StageStarted,
     TranscriptDelta,
@@ -206,7 +207,12 @@ def test_retrying_passes_through(store: HistoryStore) -> None:
 
 
 def test_broken_store_does_not_stop_the_answer(store: HistoryStore) -> None:
-    """GIVEN a store that fails to write WHEN recorded THEN events still flow, without an id."""
+    """GIVEN a store that fails to write WHEN recorded THEN events still flow, without an id,
+    and one Notice says the answer could not be saved."""
     store.close()  # every write now raises sqlite3.ProgrammingError
     events = [StageStarted("solve", "m"), AnswerDelta("4"), Finished()]
-    assert list(record(iter(events), store, question="q")) == events
+    seen = list(record(iter(events), store, question="q"))
+    notices = [e for e in seen if isinstance(e, Notice)]
+    assert [e for e in seen if not isinstance(e, Notice)] == events
+    assert len(notices) == 1
+    assert notices[0].message.startswith("This answer could not be saved to the history: ")

@@ -1,5 +1,7 @@
-"""Internals of the local Transformers backend: model loading/caching and streamed generation.
+"""The local Transformers backend, one package: `catalogue` (model folders, estimates,
+downloads), `loading` (placement, loading, the model cache), `streaming` (the generate thread),
+`coalescing` (its text handed over in batches) and `backend` (LocalTransformersBackend, the
+reader and solver).
 
-The public entry point is `desktop_app.core.backends.local_transformers`. Nothing here imports
-torch or transformers at module level.
+Nothing here imports torch or transformers at module level.
 """

@@ -1,0 +1,208 @@
+"""AnswerView: the live, locked-down web view that shows a streamed Markdown+LaTeX answer."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QContextMenuEvent
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.ui.answer.scheme import ANSWER_URL
+from desktop_app.ui.deferred import after_first_paint
+
+if TYPE_CHECKING:
+    from desktop_app.core.markdown_render import StreamingRenderer, StreamUpdate
+
+log = logging.getLogger(__name__)
+
+PageCall = tuple[str, tuple[object, ...]]  # a function of answer.js and its arguments
+
+
+def page_script(calls: list[PageCall]) -> str:
+    """One script making `calls` in order, every argument as JSON (never spliced as code)."""
+    import json  # not at start-up: nothing is sent before the page has loaded
+
+    return "".join(f"{name}({', '.join(json.dumps(arg) for arg in args)});" for name, args in calls)
+
+
+_SETTINGS_CALLS = ("setLabels", "setTheme")  # how the page looks, not what it shows
+FLUSH_INTERVAL_MS = 33  # ~30 repaints a second: smooth to the eye, cheap for the GUI thread
+# A live preview (question, transcript) typesets at most this often: MathJax is not free.
+PREVIEW_DELAY_MS = 200
+
+
+class AnswerView(QWebEngineView):
+    """Shows an answer as it streams: deltas are coalesced and sent ~30 times a second."""
+
+    copy_final_requested = Signal()  # the page's Copy button next to the final answer
+
+    flush_interval_ms = FLUSH_INTERVAL_MS
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._renderer_instance: StreamingRenderer | None = None
+        self._deltas: list[str] = []
+        self._timer_armed = False
+        self._ready = False
+        self._queued: list[PageCall] = []  # page calls held until the page has loaded
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.flush_interval_ms)
+        self._timer.timeout.connect(self._on_flush_timer)
+        labels = {
+            "code": self.tr("Python code"),
+            "output": self.tr("Output"),
+            "final": self.tr("Final answer"),
+            "copy": self.tr("Copy"),
+        }
+        self._call("setLabels", labels)  # queued until the page has loaded
+        after_first_paint(self, self._load_page)  # starting the web engine takes ~0.15 s
+
+    def _load_page(self) -> None:
+        # the page, its profile and scheme handler: imported here, after the first paint
+        from desktop_app.ui.answer.page import AnswerPage
+        from desktop_app.ui.answer.server import answer_profile
+
+        page = AnswerPage(answer_profile(), self)
+        page.link_clicked.connect(self._on_link_clicked)
+        page.action_requested.connect(self._on_page_action)
+        page.loadFinished.connect(self._on_load_finished)
+        self.setPage(page)
+        page.setUrl(ANSWER_URL)
+
+    @property
+    def ready(self) -> bool:
+        """Whether the page has loaded (until then, page calls are queued)."""
+        return self._ready
+
+    def append_delta(self, text: str) -> None:
+        """Add streamed text; it appears on the next flush (at most ~30 per second)."""
+        if not text:
+            return
+        self._deltas.append(text)
+        if not self._timer_armed:  # plain Python per token: Qt is touched once per flush
+            self._timer_armed = True
+            self._timer.start()
+
+    def flush(self) -> None:
+        """Render the coalesced deltas now: new finished blocks plus the tail."""
+        if self._timer_armed:  # flushed early by hand; the timer must not fire again
+            self._timer_armed = False
+            self._timer.stop()
+        if not self._deltas:
+            return
+        text = "".join(self._deltas)
+        self._deltas.clear()
+        self._send(self._renderer.feed(text))
+
+    def finish(self) -> None:
+        """The stream ended: render the tail as a finished block (unclosed $ becomes text)."""
+        self.flush()
+        self._send(self._renderer.finish())
+
+    def set_markdown(self, text: str) -> None:
+        """Show a complete answer at once, replacing whatever is shown."""
+        self.clear()
+        blocks = self._renderer.feed(text).new_blocks + self._renderer.finish().new_blocks
+        self._call("appendBlocks", list(blocks))
+
+    def clear(self) -> None:
+        """Drop the shown answer and anything not yet flushed."""
+        self._timer_armed = False
+        self._timer.stop()
+        self._deltas.clear()
+        self._renderer.reset()
+        if not self._ready:  # of what is queued, only the page's settings outlive a clear
+            self._queued = [call for call in self._queued if call[0] in _SETTINGS_CALLS]
+        self._call("clear")
+
+    def show_final(self, answer: str, label: str, check: str) -> None:
+        """Highlight the final answer below the solution, with how it was checked."""
+        from desktop_app.core.markdown_render import render_markdown
+
+        html = render_markdown(f"$$\\boxed{{{answer}}}$$")
+        self._call("setFinal", html, label, check)
+
+    def set_theme(self, name: str) -> None:
+        """Light or dark colours for the page ("system" follows the desktop)."""
+        self._call("setTheme", name)
+
+    def show_notice(self, text: str, kind: str = "info") -> None:
+        """Show a one-line notice above the answer; kind is info, warning or error."""
+        self._call("setNotice", text, kind)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        """Stop the flush timer with the view, so nothing fires after it is gone."""
+        self._timer_armed = False  # the next delta re-arms it
+        self._timer.stop()
+        super().closeEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt API)
+        """Copy and Select All only: no reload, back, save or view-source."""
+        from PySide6.QtWebEngineCore import QWebEnginePage
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        texts = {
+            QWebEnginePage.WebAction.Copy: self.tr("Copy"),
+            QWebEnginePage.WebAction.SelectAll: self.tr("Select all"),
+        }
+        for web_action, text in texts.items():
+            action = self.pageAction(web_action)
+            action.setText(text)  # in the UI language, whatever QtWebEngine's catalogue says
+            menu.addAction(action)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    @property
+    def _renderer(self) -> StreamingRenderer:
+        # markdown-it takes ~0.1 s to import: not before the first answer, not at start-up
+        if self._renderer_instance is None:
+            from desktop_app.core.markdown_render import StreamingRenderer
+
+            self._renderer_instance = StreamingRenderer()
+        return self._renderer_instance
+
+    def _send(self, update: StreamUpdate) -> None:
+        calls: list[PageCall] = []
+        if update.new_blocks:
+            calls.append(("appendBlocks", (list(update.new_blocks),)))
+        calls.append(("setTail", (update.tail,)))
+        self._run(calls)
+
+    def _call(self, function: str, *args: object) -> None:
+        """Call one of the page's functions with JSON arguments."""
+        self._run([(function, args)])
+
+    def _run(self, calls: list[PageCall]) -> None:
+        if self._ready:
+            self.page().runJavaScript(page_script(calls), 0)
+        else:
+            self._queued.extend(calls)
+
+    def _on_load_finished(self, ok: bool) -> None:
+        if self._ready:
+            return  # a refused navigation reports a failed load; the page itself is unchanged
+        if not ok:
+            log.error("answer page failed to load from %s", ANSWER_URL.toString())
+            return
+        self._ready = True
+        queued, self._queued = self._queued, []
+        for call in queued:  # one script each: a call that throws does not cancel the rest
+            self.page().runJavaScript(page_script([call]), 0)
+
+    def _on_flush_timer(self) -> None:
+        self._timer_armed = False  # it has fired: nothing to stop
+        self.flush()
+
+    def _on_page_action(self, action: str) -> None:
+        if action == "copy-final":
+            self.copy_final_requested.emit()
+
+    def _on_link_clicked(self, url: QUrl) -> None:
+        from PySide6.QtGui import QDesktopServices
+
+        QDesktopServices.openUrl(url)
