@@ -54,7 +54,7 @@ def one_intra_op_thread() -> Iterator[None]:
     """Both paths compute with one PyTorch thread.
 
     On a shared two-core machine under load, two intra-op threads that spin-wait for each
-    other made a run take anywhere from 0.1 to 15 s for the same 300 tokens, on either path;
+    other made a run take anywhere from 0.6 to 15 s for the same 300 tokens, on either path;
     one thread gives stable figures. The backend's own overhead does not depend on it.
     """
     import torch
