@@ -289,6 +289,9 @@ def cached_history(count: int) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.glob(f"history-{count}-*"):
             stale.unlink()
+        for leftover in folder.glob("building-*"):  # from a run that was killed mid-build
+            if not _running(int(leftover.name.rpartition("-")[2])):
+                shutil.rmtree(leftover, ignore_errors=True)
         building = folder / f"building-{os.getpid()}"
         shutil.rmtree(building, ignore_errors=True)
         building.mkdir()
@@ -298,3 +301,13 @@ def cached_history(count: int) -> Path:
         os.replace(building / "history.sqlite3", path)
         shutil.rmtree(building, ignore_errors=True)
     return path
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
