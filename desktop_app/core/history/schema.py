@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from desktop_app.core.errors import ConfigError
+from desktop_app.core.history import search
 from desktop_app.core.history.disk_errors import HistoryUnavailable, storage_reason
 
 # MIGRATIONS[n] takes a database from user_version n to n + 1. Never edit a shipped entry:
@@ -56,6 +57,17 @@ MIGRATIONS: tuple[str, ...] = (
         title, transcript, questions, answers, tokenize = 'trigram'
     );
     """,
+    """
+    -- Every character and pair of characters of the indexed text, for one- and two-character
+    -- queries, which trigram cannot answer (see search.py). Contentless and without positions:
+    -- only which conversations contain each pair is kept.
+    CREATE VIRTUAL TABLE search_grams USING fts5(
+        text, content = '', detail = 'none', tokenize = 'trigram'
+    );
+    INSERT INTO search_grams (rowid, text)
+        SELECT rowid, search_grams_text(title, transcript, questions, answers)
+        FROM search_index;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 NEWER_VERSION_MESSAGE = "The history database was written by a newer version of Qwen Math."
@@ -82,6 +94,7 @@ def connect(path: Path) -> sqlite3.Connection:
         # cut can lose the last commits, never corrupt the database.
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        search.register(conn)  # index writes, and the migration that adds search_grams, call it
         _migrate(conn, version)
     except sqlite3.DatabaseError as exc:
         conn.close()

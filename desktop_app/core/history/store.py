@@ -198,7 +198,7 @@ class HistoryStore:
             sha256 = conn.execute(
                 "SELECT image_sha256 FROM conversations WHERE num = ?", (num,)
             ).fetchone()[0]
-            conn.execute("DELETE FROM search_index WHERE rowid = ?", (num,))
+            search.forget(conn, num)
             conn.execute("DELETE FROM conversations WHERE num = ?", (num,))
             shared = (
                 sha256 is not None

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from desktop_app.core.backends.local.coalescing import coalescing_streamer
 from desktop_app.core.backends.local.loading import import_lib, short
 from desktop_app.core.backends.stop_strings import StopScanner
 from desktop_app.core.errors import BackendError, Cancelled, StreamInterrupted
@@ -74,9 +75,7 @@ def stream_generation(
     transformers = import_lib("transformers")
     torch = import_lib("torch")
     abort = threading.Event()  # set when we stop reading: timeout, stop string, consumer gone
-    streamer = transformers.TextIteratorStreamer(
-        tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=POLL_S
-    )
+    streamer = coalescing_streamer(tokenizer, timeout=POLL_S)
     criteria = transformers.StoppingCriteriaList([_stop_on_events_class()(cancel, abort)])
     failures: list[BaseException] = []
 
