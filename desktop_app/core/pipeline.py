@@ -99,12 +99,12 @@ def _warm_checks(events: Generator[Event, None, str]) -> Generator[Event, None, 
             event = next(events)
         except StopIteration as stop:
             return str(stop.value)
+        yield event
         if not warmed and isinstance(event, AnswerDelta):
-            warmed = True
+            warmed = True  # after the first token has gone out, not before it
             from desktop_app.core.check_worker import shared_worker
 
             shared_worker().start()
-        yield event
 
 
 def _check(cancel: threading.Event) -> None:

@@ -102,8 +102,8 @@ def test_text_only_problem_skips_the_reader() -> None:
 def test_the_checker_starts_at_the_first_answer_token_not_before(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """GIVEN a fresh app process WHEN a solve runs THEN no checker process exists until the
-    first answer token has been yielded, and one runs right after it."""
+    """GIVEN a fresh app process WHEN a solve runs THEN no checker process exists when the
+    first answer token is handed over, and one runs by the next event."""
     from desktop_app.core import check_worker
 
     fresh = check_worker.CheckWorker()
@@ -117,8 +117,7 @@ def test_the_checker_starts_at_the_first_answer_token_not_before(
             seen.append((type(event).__name__, fresh.pid is not None))
     finally:
         fresh.close()
-    assert seen[0] == ("StageStarted", False)
-    assert seen[1] == ("AnswerDelta", True)
+    assert seen[:3] == [("StageStarted", False), ("AnswerDelta", False), ("AnswerDelta", True)]
     assert ("FinalAnswer", True) in seen
 
 
