@@ -1,5 +1,6 @@
 """Final answers: extraction with brace matching, and equivalence on math-verify against the
-public graders' own test cases (tests/core/data/, sources in its README) and our hard cases."""
+public answer checkers' own test cases (tests/core/data/, sources in its README) and our
+hard cases."""
 
 from __future__ import annotations
 
@@ -69,9 +70,9 @@ def _id(row: dict[str, object]) -> str:
 
 
 @pytest.mark.parametrize("row", PUBLIC, ids=[_id(r) for r in PUBLIC])
-def test_public_graders_cases(row: dict[str, object]) -> None:
-    """GIVEN a case from a public grader's own test suite THEN is_equivalent gives that
-    grader's verdict, or ours where this app decides otherwise on purpose (with a reason)."""
+def test_public_answer_checkers_cases(row: dict[str, object]) -> None:
+    """GIVEN a case from a public answer checker's own test suite THEN is_equivalent gives that
+    checker's verdict, or ours where this app decides otherwise on purpose (with a reason)."""
     expected = row.get("ours", row["expected"])
     assert is_equivalent(str(row["pred"]), str(row["ref"]), timeout=30) is expected
 
