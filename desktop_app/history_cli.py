@@ -183,6 +183,8 @@ def _turn_json(turn: Turn) -> dict[str, Any]:
         "answer": turn.answer,
         "final_answer": turn.final_answer,
         "check": turn.final_check,
+        "reason": turn.final_reason,
+        "details": dict(turn.details),
         "status": turn.status,
         "error": turn.error,
         "reader_model": turn.reader_model,

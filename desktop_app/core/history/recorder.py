@@ -6,6 +6,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from desktop_app.core.errors import Cancelled
 from desktop_app.core.events import (
@@ -16,7 +17,9 @@ from desktop_app.core.events import (
     Finished,
     ImageReady,
     Notice,
+    PlotReady,
     StageStarted,
+    StepChecked,
     TranscriptDelta,
 )
 from desktop_app.core.history.disk_errors import room_problem, storage_reason
@@ -106,6 +109,7 @@ class _Recording:
         self._answer: list[str] = []
         self._models: dict[str, str] = {}
         self._final: FinalAnswer | None = None
+        self._details: dict[str, Any] = {}  # step checks and the plot, saved with the turn
         self._dirty = False
         self._transcript_dirty = False  # the transcript stops changing once solving starts
         self._last_flush = clock()
@@ -151,6 +155,18 @@ class _Recording:
             self._dirty = True
         elif isinstance(event, FinalAnswer):
             self._final = event
+        elif isinstance(event, StepChecked):
+            step = {
+                "before": event.before,
+                "after": event.after,
+                "verdict": event.verdict,
+                "reason": event.reason,
+                "start": event.start,
+                "end": event.end,
+            }
+            self._details.setdefault("steps", []).append(step)
+        elif isinstance(event, PlotReady) and event.spec is not None:
+            self._details["plot"] = dict(event.spec)
         elif isinstance(event, Finished):
             self.finish("complete", None)
             if self.conversation_id is not None and not self._broken:
@@ -178,6 +194,8 @@ class _Recording:
                 error=error,
                 final_answer=final.answer if final else None,
                 final_check=final.check if final else None,
+                final_reason=(final.reason or None) if final else None,
+                details=self._details or None,
             )
 
         self._safely(write)

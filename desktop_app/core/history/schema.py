@@ -68,6 +68,13 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT rowid, search_grams_text(title, transcript, questions, answers)
         FROM search_index;
     """,
+    """
+    -- Why the final answer was judged as it was, and what else was checked with the answer:
+    -- one JSON object per turn ({"steps": [...], "plot": {...}}; keys are added, never
+    -- renamed, so an older app reading a newer row ignores what it does not know).
+    ALTER TABLE turns ADD COLUMN final_reason TEXT;
+    ALTER TABLE turns ADD COLUMN details TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 NEWER_VERSION_MESSAGE = "The history database was written by a newer version of Qwen Math."
