@@ -118,7 +118,8 @@ def _run_gui(initial_command: str | None) -> int:
     server = InstanceServer()
     if not server.listen():  # another instance won the start-up race: hand over to it
         return 0 if hand_over(initial_command or "show") else 1
-    store = open_history(settings.history.retention_days)
+    history_problems: list[str] = []
+    store = open_history(settings.history.retention_days, history_problems)
     window = create_main_window(settings, store)
     server.command_received.connect(
         lambda command: window.snip() if command == "snip" else window.raise_to_front()
@@ -141,6 +142,10 @@ def _run_gui(initial_command: str | None) -> int:
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.warning(window, "Settings", f"{problem} The defaults are used.")
+    if history_problems:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(window, "History", history_problems[0])
     if store is not None:
         # file-system housekeeping: off the GUI thread, once the window is up
         QTimer.singleShot(3000, lambda: start_sweep(store))
@@ -164,22 +169,33 @@ def resume_collection() -> None:
     gc.enable()
 
 
-def open_history(retention_days: int = 0) -> HistoryStore | None:
-    """The history store with interrupted answers marked; None if unusable."""
+def open_history(retention_days: int = 0, problems: list[str] | None = None) -> HistoryStore | None:
+    """The history store with interrupted answers marked; None if unusable (and the reason,
+    one sentence, appended to `problems`)."""
+    import sqlite3
+
+    from desktop_app.core.history.schema import unusable
     from desktop_app.core.history.store import HistoryStore, default_store_path
 
+    path = default_store_path()
     try:
-        store = HistoryStore(default_store_path())
+        store = HistoryStore(path)
     except ConfigError as exc:
         log.warning("history unavailable: %s", exc)
+        if problems is not None:
+            problems.append(f"{exc} Problems will not be saved.")
         return None
-    if retention_days > 0:
-        removed = store.delete_older_than(retention_days)
-        if removed:
-            log.info("history retention: removed %d conversations", removed)
-    recovered = store.recover_interrupted()
-    if recovered:
-        log.info("%d answers were interrupted by a crash; kept as interrupted", recovered)
+    try:
+        if retention_days > 0:
+            removed = store.delete_older_than(retention_days)
+            if removed:
+                log.info("history retention: removed %d conversations", removed)
+        recovered = store.recover_interrupted()
+        if recovered:
+            log.info("%d answers were interrupted by a crash; kept as interrupted", recovered)
+    except (sqlite3.Error, OSError) as exc:
+        # A read-only or full disk: the history can still be read; saving will say it failed.
+        log.warning("history housekeeping failed: %s", unusable(exc, path))
     return store
 
 

@@ -10,9 +10,13 @@ from typing import Any
 
 from desktop_app import __version__
 from desktop_app.core.errors import AppError, Cancelled, UsageError
+from desktop_app.core.terminal_text import terminal_line
 from desktop_app.json_lines import write_json_line
 
 EXIT_USAGE = 2
+# A frozen app has no `python -m`: its checker process is the app itself run with this flag
+# (core/check_worker.py's WORKER_FLAG; not a user-facing option, so not in --help).
+CHECK_WORKER_FLAG = "--check-worker"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,6 +24,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:
         self.print_usage(sys.stderr)
+        message = terminal_line(message)  # it quotes the command line, escape codes and all
         sys.stderr.write(f"qwen-math: {message[:1].upper()}{message[1:]}.\n")
         raise SystemExit(EXIT_USAGE)
 
@@ -40,7 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--reader-model", metavar="NAME|PATH")
     solve.add_argument("--solver-model", metavar="NAME|PATH")
     solve.add_argument("--base-url", metavar="URL")
-    solve.add_argument("--region", metavar="X,Y,W,H", dest="screen_region")
+    solve.add_argument(
+        "--region",
+        metavar="X,Y,W,H",
+        dest="screen_region",
+        help="capture this screen rectangle: virtual-desktop pixels on X11; on Wayland the "
+        "compositor's logical coordinates (as `swaymsg -t get_outputs` and `grim -g` use), "
+        "captured at the native resolution of the output under it",
+    )
     solve.add_argument("--mode", choices=["cot", "tir"], default=None)
     solve.add_argument("--json", action="store_true", help="one JSON event per line")
     solve.add_argument("--no-history", action="store_true", help="do not save this problem")
@@ -53,7 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `qwen-math` and `python -m desktop_app`."""
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments == [CHECK_WORKER_FLAG]:
+        from desktop_app.core.check_worker import serve
+
+        return serve()
+    args = build_parser().parse_args(arguments)
     from desktop_app.logging_setup import configure_logging
 
     configure_logging(debug=args.debug)
@@ -100,7 +117,7 @@ def _report(exc: AppError, args: argparse.Namespace) -> int:
         write_json_line(
             sys.stdout, {"type": "error", "message": str(exc), "exit_code": exc.exit_code}
         )
-    sys.stderr.write(f"qwen-math: {exc}\n")
+    sys.stderr.write(f"qwen-math: {terminal_line(str(exc))}\n")
     return exc.exit_code
 
 

@@ -15,17 +15,20 @@ from desktop_app.core.events import (
     Event,
     Failed,
     FinalAnswer,
+    Notice,
     Retrying,
     StageStarted,
     TranscriptDelta,
     to_json,
 )
+from desktop_app.core.history.disk_errors import HistoryUnavailable
 from desktop_app.core.history.recorder import record
 from desktop_app.core.history.store import HistoryStore, default_store_path
 from desktop_app.core.paths import app_dirs
 from desktop_app.core.pipeline import SolveRequest, run_pipeline
 from desktop_app.core.prompts import Mode
 from desktop_app.core.settings import Settings, load_settings
+from desktop_app.core.terminal_text import TerminalStream, terminal_line
 from desktop_app.json_lines import write_json_line
 
 
@@ -52,7 +55,7 @@ def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         reader_model=args.reader_model,
         solver_model=args.solver_model,
         on_retry=lambda attempt, delay, reason: printer.show(Retrying(attempt, delay, reason)),
-        on_warning=lambda message: print(f"qwen-math: {message}", file=err),
+        on_warning=printer.say,
         keep_warm=False,  # the process ends after one solve: no idle-unload timer
     )
     request = SolveRequest(image=image, question=args.question, mode=_mode(args.mode, settings))
@@ -98,9 +101,17 @@ def _open_history(err: TextIO) -> HistoryStore | None:
     """The history store, or None (with a warning) when it cannot be used: solving goes on."""
     try:
         return HistoryStore(default_store_path())
+    except HistoryUnavailable as exc:
+        say(err, f"This problem will not be saved: {exc.reason}.")
     except ConfigError as exc:
-        err.write(f"qwen-math: {exc} This problem will not be saved.\n")
-        return None
+        say(err, f"{exc} This problem will not be saved.")
+    return None
+
+
+def say(err: TextIO, message: str) -> None:
+    """One `qwen-math:` line on stderr; the message cannot add lines or escape codes."""
+    err.write(f"qwen-math: {terminal_line(message)}\n")
+    err.flush()
 
 
 def _read_image(source: str | None) -> bytes | None:
@@ -120,14 +131,15 @@ class _Printer:
         self._out, self._err, self._json = out, err, as_json
         self._section: str | None = None
         self._at_line_start = True
+        self._clean = TerminalStream()  # model output: no escape code reaches the terminal
 
     def show(self, event: Event) -> None:
         if self._json:
             obj = to_json(event)
             if obj is not None and obj["type"] not in ("stage", "retrying"):
-                write_json_line(self._out, obj)
-            if isinstance(event, Failed):
-                self._err.write(f"qwen-math: {event.message}\n")
+                write_json_line(self._out, obj)  # exact text, JSON-escaped
+            if isinstance(event, Failed | Notice):
+                self.say(event.message)
             return
         if isinstance(event, StageStarted):
             self._heading("Transcript" if event.stage == "read" else "Solution")
@@ -137,10 +149,17 @@ class _Printer:
             self._heading("Final answer")
             self._text(event.answer)
         elif isinstance(event, Retrying):
-            self._err.write(f"qwen-math: {event.reason} Retrying in {event.delay:.0f} s.\n")
+            self.say(f"{event.reason} Retrying in {event.delay:.0f} s.")
         elif isinstance(event, Failed):
             self._end_line()
-            self._err.write(f"qwen-math: {event.message}\n")
+            self.say(event.message)
+        elif isinstance(event, Notice):  # stdout is left as it is: it may be a file
+            self._out.flush()
+            self.say(event.message)
+
+    def say(self, message: str) -> None:
+        """A message on stderr, on one line of its own."""
+        say(self._err, message)
 
     def close(self) -> None:
         self._end_line()
@@ -154,12 +173,16 @@ class _Printer:
         self._out.flush()
 
     def _text(self, text: str) -> None:
+        self._write(self._clean.feed(text))
+
+    def _write(self, text: str) -> None:
         self._out.write(text)
         self._out.flush()
         if text:
             self._at_line_start = text.endswith("\n")
 
     def _end_line(self) -> None:
+        self._write(self._clean.finish())
         if not self._at_line_start:
             self._out.write("\n")
             self._at_line_start = True

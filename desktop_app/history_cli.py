@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -10,7 +11,9 @@ from typing import Any, TextIO
 from desktop_app.core.errors import AppError, UsageError
 from desktop_app.core.history.export import export_markdown, to_markdown
 from desktop_app.core.history.models import Conversation, ConversationSummary, Turn
+from desktop_app.core.history.schema import unusable
 from desktop_app.core.history.store import HistoryStore, default_store_path
+from desktop_app.core.terminal_text import terminal_line, terminal_text
 from desktop_app.json_lines import write_json_line
 
 SHORT_ID = 8
@@ -51,14 +54,21 @@ def add_history_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the parsed `history` command; returns the contract's exit code."""
+    path = default_store_path()
     try:
-        with HistoryStore(default_store_path()) as store:
+        with HistoryStore(path) as store:
             _COMMANDS[args.history_command](store, args, out)
+    except (sqlite3.Error, OSError) as exc:  # a read-only or full disk met by the command
+        return _fail(err, unusable(exc, path))
     except AppError as exc:
-        err.write(f"qwen-math: {exc}\n")
-        return exc.exit_code
+        return _fail(err, exc)
     out.flush()
     return 0
+
+
+def _fail(err: TextIO, exc: AppError) -> int:
+    err.write(f"qwen-math: {terminal_line(str(exc))}\n")
+    return exc.exit_code
 
 
 def _list(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
@@ -71,7 +81,7 @@ def _list(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
         if args.json:
             write_json_line(out, _summary_json(summary))
         else:
-            out.write(f"{summary.id[:SHORT_ID]}  {_when(summary.updated_at)}  {summary.title}\n")
+            out.write(f"{summary.id[:SHORT_ID]}  {_when(summary.updated_at)}  {_line(summary)}\n")
 
 
 def _show(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
@@ -80,7 +90,7 @@ def _show(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
     if args.json:
         write_json_line(out, _conversation_json(conversation, image))
     else:
-        out.write(to_markdown(conversation, str(image) if image else None))
+        out.write(terminal_text(to_markdown(conversation, str(image) if image else None)))
 
 
 def _search(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
@@ -89,8 +99,8 @@ def _search(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
         if args.json:
             write_json_line(out, {**_summary_json(summary), "snippet": hit.snippet})
         else:
-            out.write(f"{summary.id[:SHORT_ID]}  {_when(summary.updated_at)}  {summary.title}\n")
-            out.write(f"    {hit.snippet}\n")
+            out.write(f"{summary.id[:SHORT_ID]}  {_when(summary.updated_at)}  {_line(summary)}\n")
+            out.write(f"    {terminal_line(hit.snippet)}\n")
 
 
 def _export(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
@@ -101,25 +111,28 @@ def _export(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
         from desktop_app.core.history.export_html import to_html
 
         png = image.read_bytes() if image is not None and image.exists() else None
-        out.write(to_html(conversation, png))  # standalone: the image is embedded
+        out.write(terminal_text(to_html(conversation, png)))  # standalone: the image is embedded
         return
     if to_stdout:
         # On stdout there is no folder to put the image in: point at the stored file.
-        out.write(to_markdown(conversation, str(image) if image else None))
+        out.write(terminal_text(to_markdown(conversation, str(image) if image else None)))
         return
     target = Path(args.output)
     if not target.parent.is_dir():
         raise UsageError(f"The folder {target.parent} does not exist.")
-    if args.format == "html":
-        from desktop_app.core.history.export_html import export_html
+    try:
+        if args.format == "html":
+            from desktop_app.core.history.export_html import export_html
 
-        written = [export_html(conversation, image, target)]
-    else:
-        written = export_markdown(conversation, image, target)
+            written = [export_html(conversation, image, target)]
+        else:
+            written = export_markdown(conversation, image, target)
+    except OSError as exc:  # the export's own folder: read-only, full, ...
+        raise UsageError(f"Could not write {exc.filename or target} ({exc.strerror}).") from None
     if args.json:
         write_json_line(out, {"id": conversation.id, "files": [str(p) for p in written]})
     else:
-        out.write("".join(f"{path}\n" for path in written))
+        out.write("".join(f"{terminal_line(str(path))}\n" for path in written))
 
 
 def _delete(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
@@ -138,6 +151,11 @@ _COMMANDS = {
     "export": _export,
     "delete": _delete,
 }
+
+
+def _line(summary: ConversationSummary) -> str:
+    """A title for one line of a listing: no escape codes, no line breaks."""
+    return terminal_line(summary.title)
 
 
 def _when(timestamp: float) -> str:
@@ -165,6 +183,8 @@ def _turn_json(turn: Turn) -> dict[str, Any]:
         "answer": turn.answer,
         "final_answer": turn.final_answer,
         "check": turn.final_check,
+        "reason": turn.final_reason,
+        "details": dict(turn.details),
         "status": turn.status,
         "error": turn.error,
         "reader_model": turn.reader_model,

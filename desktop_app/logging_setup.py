@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from desktop_app.core.paths import app_dirs
+from desktop_app.core.terminal_text import terminal_text
 
 LOG_FILE = "qwen-math.log"
 # DashScope and OpenAI-style keys; masked even when they reach a log by accident.
@@ -29,6 +30,24 @@ class RedactSecrets(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, None
         return True
+
+
+class _QuietFileHandler(logging.handlers.RotatingFileHandler):
+    """The log file; when the disk fails (full, read-only) records are dropped in silence.
+
+    logging's default prints "--- Logging error ---" and a traceback on stderr for every
+    record that cannot be written: on a full disk that is every line of the run.
+    """
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802  (logging API)
+        pass
+
+
+class _TerminalFormatter(logging.Formatter):
+    """Debug lines on stderr carry model and server text: no escape codes reach the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_text(super().format(record))
 
 
 def _mask(text: str) -> str:
@@ -55,9 +74,7 @@ def configure_logging(*, debug: bool) -> Path | None:
     try:
         assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
+        file_handler = _QuietFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
         file_handler.setFormatter(
             logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
         )
@@ -67,7 +84,7 @@ def configure_logging(*, debug: bool) -> Path | None:
         path = None  # a read-only home must not stop the app
     if debug:
         stream = logging.StreamHandler()
-        stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        stream.setFormatter(_TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
         stream.addFilter(redact)
         root.addHandler(stream)
     else:

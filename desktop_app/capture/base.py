@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QRegion
 
+from desktop_app.capture.grim_compose import PixmanMissing, Tile, compose
 from desktop_app.core.errors import ConfigError
 
 
@@ -61,11 +62,16 @@ class Session:
 
 @dataclass(frozen=True)
 class DesktopImage:
-    """The whole virtual desktop in device pixels; (left, top) is the image's desktop origin."""
+    """The whole virtual desktop in device pixels; (left, top) is the image's desktop origin.
+
+    `picked`: the desktop insisted on its own screenshot dialog, and the image is what the
+    user took there (a region, a window): it is the snip itself, not a desktop to cut.
+    """
 
     image: QImage
     left: int = 0
     top: int = 0
+    picked: bool = False
 
     @property
     def rect(self) -> QRect:
@@ -75,6 +81,57 @@ class DesktopImage:
     def crop(self, rect: QRect) -> QImage:
         """The device pixels under `rect` (desktop coordinates), nothing scaled."""
         return self.image.copy(rect.translated(-self.left, -self.top))
+
+
+@dataclass(frozen=True)
+class OutputImage(Tile):
+    """One Wayland output as the compositor showed it, at its native resolution."""
+
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class OutputsImage:
+    """A Wayland desktop frozen output by output, in the compositor's logical coordinates.
+
+    Logical coordinates are what `swaymsg -t get_outputs`, `grim -g` and Qt's screen
+    geometry use; each output keeps its own native pixels (logical size x its scale).
+    """
+
+    outputs: tuple[OutputImage, ...]
+
+    @property
+    def rect(self) -> QRect:
+        """The logical bounding box of all outputs."""
+        bounds = QRect()
+        for output in self.outputs:
+            bounds = bounds.united(output.logical)
+        return bounds
+
+    def covers(self, rect: QRect) -> bool:
+        """True when every logical pixel of `rect` lies on some output."""
+        area = QRegion()
+        for output in self.outputs:
+            area = area.united(QRegion(output.logical))
+        return QRegion(rect).subtracted(area).isEmpty()
+
+    def crop(self, rect: QRect) -> QImage:
+        """The logical rectangle `rect` as `grim -g` would capture it; premultiplied ARGB32.
+
+        Inside one output these are its native pixels; across outputs of different scales,
+        the lower-scale ones are scaled up to the highest scale, as grim does.
+        """
+        try:
+            return compose(self.outputs, rect)
+        except PixmanMissing as exc:
+            raise CaptureError(f"The snip cannot be cut ({exc}).") from exc
+
+    def output(self, name: str) -> OutputImage | None:
+        """The output called `name` (as the compositor names it), or None."""
+        return next((output for output in self.outputs if output.name == name), None)
+
+
+FrozenDesktop = DesktopImage | OutputsImage
 
 
 class CaptureStrategy(Protocol):
@@ -91,7 +148,7 @@ class CaptureStrategy(Protocol):
         """Whether what it needs (tool, library, service) is present."""
         ...
 
-    def capture(self) -> DesktopImage:
+    def capture(self) -> FrozenDesktop:
         """Grab every screen now; raises CaptureError when the grab fails."""
         ...
 

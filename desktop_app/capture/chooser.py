@@ -13,7 +13,14 @@ from desktop_app.capture import (
     spectacle,
     xdg_portal,
 )
-from desktop_app.capture.base import CaptureError, CaptureStrategy, DesktopImage, Session
+from desktop_app.capture.base import (
+    CaptureError,
+    CaptureStrategy,
+    DesktopImage,
+    FrozenDesktop,
+    Session,
+)
+from desktop_app.capture.wayland_layout import screen_layout, split_composite
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +31,13 @@ GRIM = grim.STRATEGY
 GNOME = gnome_screenshot.STRATEGY
 SPECTACLE = spectacle.STRATEGY
 
-# Why this order: a direct read of the framebuffer (mss) is fastest and needs no Qt app;
-# on Wayland only the portal is sanctioned everywhere, desktop tools come after it.
+# Why this order: a direct read of the framebuffer (mss) is fastest and needs no Qt app.
+# On Wayland grim comes first where it works (wlroots only): it keeps every output at its
+# native resolution, while the portal (the sanctioned way everywhere, the only one on GNOME
+# and KDE) renders the whole desktop at one scale; desktop tools come after the portal.
 ORDER: dict[str, tuple[CaptureStrategy, ...]] = {
     "x11": (MSS, QT, PORTAL, GNOME, SPECTACLE),
-    "wayland": (PORTAL, GRIM, GNOME, SPECTACLE, QT),
+    "wayland": (GRIM, PORTAL, GNOME, SPECTACLE, QT),
     "win32": (MSS, QT),
     "darwin": (QT, MSS),  # Qt asks macOS for screen-recording permission the usual way
 }
@@ -64,8 +73,12 @@ def choose(session: Session) -> CaptureStrategy:
     return usable[0]
 
 
-def capture_desktop(session: Session | None = None) -> DesktopImage:
-    """Grab the whole virtual desktop with the first strategy that works."""
+def capture_desktop(session: Session | None = None) -> FrozenDesktop:
+    """Grab the whole desktop with the first strategy that works.
+
+    On Wayland the answer is per output, in logical coordinates (an `OutputsImage`) whenever
+    Qt knows the outputs; elsewhere one device-pixel image of the virtual desktop.
+    """
     session = session or Session.detect()
     failures: list[str] = []
     for strategy in candidates(session):
@@ -76,8 +89,17 @@ def capture_desktop(session: Session | None = None) -> DesktopImage:
             failures.append(str(exc))
             continue
         log.info("capture: used %s", strategy.name)
-        return image
+        return _per_output(image, session)
     raise CaptureError(advice(session, failures))
+
+
+def _per_output(image: FrozenDesktop, session: Session) -> FrozenDesktop:
+    """On Wayland, a whole-desktop image cut into one tile per output of Qt's layout."""
+    if session.is_wayland and isinstance(image, DesktopImage) and not image.picked:
+        layout = screen_layout()
+        if layout:
+            return split_composite(image, layout)
+    return image
 
 
 def advice(session: Session, failures: Sequence[str] = ()) -> str:

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from PySide6.QtCore import QEventLoop, QObject, QTimer, Slot
+from PySide6.QtCore import SLOT, QEventLoop, QObject, QTimer, Slot
 from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusMessage
 from PySide6.QtGui import QImage
 
 from desktop_app.capture.base import CaptureError, DesktopImage, Session, to_rgb32
+
+log = logging.getLogger(__name__)
 
 SERVICE = "org.freedesktop.portal.Desktop"
 PATH = "/org/freedesktop/portal/desktop"
 SCREENSHOT = "org.freedesktop.portal.Screenshot"
 REQUEST = "org.freedesktop.portal.Request"
 TIMEOUT_MS = 60_000  # the portal may ask the user first ("Allow Qwen Math to take screenshots?")
+RESPONSE_CANCELLED, RESPONSE_OTHER = 1, 2
+# Response(u, a{sv}): typed slot arguments make QtDBus unpack the dictionary itself (PySide6
+# cannot read a QDBusArgument map); the slot goes as SLOT()'s string, not as bytes
+ON_RESPONSE = SLOT("on_response(uint,QVariantMap)")
 
 
 def request_path(unique_name: str, token: str) -> str:
@@ -43,12 +50,11 @@ class _ResponseWaiter(QObject):
         self.code: int | None = None
         self.results: dict[str, Any] = {}
 
-    @Slot(QDBusMessage)
-    def on_response(self, message: QDBusMessage) -> None:
+    @Slot("uint", "QVariantMap")
+    def on_response(self, code: int, results: dict[str, Any]) -> None:
         """Response(u code, a{sv} results): 0 success, 1 cancelled by the user, 2 other."""
-        arguments = message.arguments()
-        self.code = int(arguments[0])
-        self.results = dict(arguments[1]) if len(arguments) > 1 else {}
+        self.code = int(code)
+        self.results = dict(results)
         self._loop.quit()
 
 
@@ -80,40 +86,64 @@ class XdgPortalStrategy:
         return SERVICE in list(reply.arguments()[0])
 
     def capture(self) -> DesktopImage:
-        """Ask the portal for a non-interactive screenshot of everything; wait for its answer."""
-        bus = QDBusConnection.sessionBus()
-        if not bus.isConnected():
-            raise CaptureError("There is no D-Bus session bus to reach the screenshot portal.")
-        token = f"qwen_math_{secrets.token_hex(8)}"
-        loop = QEventLoop()
-        waiter = _ResponseWaiter(loop)
-        path = request_path(bus.baseService(), token)
-        # subscribe before calling: a fast portal may answer before Screenshot returns
-        if not bus.connect(
-            SERVICE, path, REQUEST, "Response", waiter, b"1on_response(QDBusMessage)"
-        ):
-            raise CaptureError("Could not listen for the screenshot portal's answer on D-Bus.")
-        portal = QDBusInterface(SERVICE, PATH, SCREENSHOT, bus)
-        reply = portal.call("Screenshot", "", {"handle_token": token, "interactive": False})
-        if reply.type() == QDBusMessage.MessageType.ErrorMessage:
-            raise CaptureError(f"The screenshot portal refused: {reply.errorMessage()}")
-        QTimer.singleShot(TIMEOUT_MS, loop.quit)
-        if waiter.code is None:
-            loop.exec()
-        bus.disconnect(SERVICE, path, REQUEST, "Response", waiter, b"1on_response(QDBusMessage)")
-        if waiter.code is None:
-            raise CaptureError("The screenshot portal did not answer within a minute.")
-        if waiter.code != 0 or "uri" not in waiter.results:
+        """A screenshot of everything; when the desktop refuses that, its own picker's shot.
+
+        GNOME and KDE may refuse a silent screenshot (a policy, or the user said no once);
+        asked again with `interactive`, they show their own screenshot dialog, and what the
+        user takes there is the snip (`picked`).
+        """
+        code, results = _request(interactive=False)
+        picked = False
+        if code == RESPONSE_OTHER:
+            log.info("capture: the portal refused a silent screenshot; asking with its dialog")
+            code, results = _request(interactive=True)
+            picked = True
+        if code == RESPONSE_CANCELLED:
+            raise CaptureError("The screenshot was cancelled in the desktop's dialog.")
+        if code != 0 or "uri" not in results:
             raise CaptureError(
                 "The screenshot was not allowed; allow Qwen Math to take screenshots."
             )
-        path_on_disk = Path(file_from_uri(str(waiter.results["uri"])))
+        path_on_disk = Path(file_from_uri(str(results["uri"])))
         image = QImage(str(path_on_disk))
         # the portal saves into the user's Pictures folder; the snip must not litter it
         path_on_disk.unlink(missing_ok=True)
         if image.isNull():
             raise CaptureError("The screenshot portal's file is not a readable image.")
-        return DesktopImage(to_rgb32(image))
+        return DesktopImage(to_rgb32(image), picked=picked)
+
+
+def _request(interactive: bool) -> tuple[int, dict[str, Any]]:
+    """One Screenshot request; waits for the Request's Response (code, results)."""
+    bus = QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        raise CaptureError("There is no D-Bus session bus to reach the screenshot portal.")
+    token = f"qwen_math_{secrets.token_hex(8)}"
+    loop = QEventLoop()
+    waiter = _ResponseWaiter(loop)
+    path = request_path(bus.baseService(), token)
+    # subscribe before calling: a fast portal may answer before Screenshot returns
+    if not bus.connect(SERVICE, path, REQUEST, "Response", waiter, ON_RESPONSE):  # type: ignore[call-overload]
+        raise CaptureError("Could not listen for the screenshot portal's answer on D-Bus.")
+    try:
+        portal = QDBusInterface(SERVICE, PATH, SCREENSHOT, bus)
+        portal.setTimeout(TIMEOUT_MS)  # the first call may start the portal and its backend
+        options = {"handle_token": token, "interactive": interactive}
+        reply = portal.call("Screenshot", "", options)
+        if reply.type() == QDBusMessage.MessageType.ErrorMessage:
+            raise CaptureError(f"The screenshot portal refused: {reply.errorMessage()}")
+        if waiter.code is None:
+            deadline = QTimer()
+            deadline.setSingleShot(True)
+            deadline.timeout.connect(loop.quit)
+            deadline.start(TIMEOUT_MS)
+            loop.exec()
+            deadline.stop()
+    finally:
+        bus.disconnect(SERVICE, path, REQUEST, "Response", waiter, ON_RESPONSE)  # type: ignore[call-overload]
+    if waiter.code is None:
+        raise CaptureError("The screenshot portal did not answer within a minute.")
+    return waiter.code, waiter.results
 
 
 STRATEGY = XdgPortalStrategy()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from desktop_app.core.terminal_text import terminal_line
+
 
 class AppError(Exception):
     """An error whose message is a sentence fit to show the user."""
@@ -56,9 +58,10 @@ class StreamInterrupted(BackendError):
 
 
 def one_line(text: str, limit: int = 200, *, secret: str | None = None) -> str:
-    """Someone else's message, fit to quote in one of our sentences: one line, no trailing
-    period, `secret` masked, at most `limit` characters (an ellipsis marks a cut)."""
-    line = " ".join(text.split()).rstrip(".")
+    """Someone else's message, fit to quote in one of our sentences: one line, no control
+    characters or escape codes, no trailing period, `secret` masked, at most `limit`
+    characters (an ellipsis marks a cut)."""
+    line = terminal_line(text).rstrip(".")
     if secret:
         line = line.replace(secret, "***")
     return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Stage = Literal["read", "solve"]
@@ -95,6 +96,10 @@ class StepChecked:
     after: str
     verdict: Literal["ok", "wrong"]
     reason: str = ""
+    # Where the step stands in the answer text (character offsets), so a view can mark that
+    # line; -1 when unknown. Not part of the JSON event.
+    start: int = -1
+    end: int = -1
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,9 @@ class PlotReady:
     functions: tuple[str, ...]
     points: tuple[PlotPoint, ...]
     x_range: tuple[float, float]
+    # The whole plot as JSON-ready data (core.plots' spec: sampled series, areas, ranges) for
+    # views and history; the JSON event carries only the summary above.
+    spec: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -170,7 +178,13 @@ def to_json(event: Event) -> dict[str, Any] | None:
             final["votes"], final["samples"] = event.votes, event.samples
         return final
     if isinstance(event, StepChecked):
-        return {"type": "step_check", **asdict(event)}
+        return {
+            "type": "step_check",
+            "before": event.before,
+            "after": event.after,
+            "verdict": event.verdict,
+            "reason": event.reason,
+        }
     if isinstance(event, PlotReady):
         return {
             "type": "plot",

@@ -104,13 +104,15 @@ def read_image_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MA
     the cap. Every failure is one ImageError sentence naming the file.
     """
     name = _shown_name(path)
+    is_pipe = False
     try:
-        with open(path, "rb") as handle:
+        with _open_without_waiting(path) as handle:
             info = os.fstat(handle.fileno())
             if stat.S_ISDIR(info.st_mode):
                 raise ImageError(f'"{name}" is a folder, not an image file.')
             if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
                 raise _too_many_bytes(max_bytes)
+            is_pipe = stat.S_ISFIFO(info.st_mode)
             data = read_capped(handle, max_bytes)
     except ImageError:
         raise
@@ -123,9 +125,24 @@ def read_image_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MA
     except OSError as exc:
         reason = f" ({exc.strerror})" if exc.strerror else ""
         raise ImageError(f'The image file "{name}" could not be read{reason}.') from exc
+    if not data and is_pipe:
+        raise ImageError(f'Nothing was written to the pipe "{name}".')
     if not data:
         raise ImageError(f'The image file "{name}" is empty (0 bytes).')
     return data
+
+
+def _open_without_waiting(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open for reading; a named pipe with no writer does not block the open (it reads as
+    empty), while one with a writer, as `<(...)` gives, is read as the data comes."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # reads wait for a writer's data again
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def read_image_stream(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

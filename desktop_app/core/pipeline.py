@@ -1,9 +1,9 @@
-"""Read -> solve -> extract, as an iterator of typed events with a cancel token."""
+"""Read -> solve -> check, as an iterator of typed events with a cancel token."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING
 
 from desktop_app.core import prompts
@@ -13,7 +13,6 @@ from desktop_app.core.events import (
     AnswerDelta,
     Event,
     Failed,
-    FinalAnswer,
     Finished,
     ImageReady,
     Stage,
@@ -66,22 +65,46 @@ def run_pipeline(
             from desktop_app.core.tir import run_tir, sandbox_runner
 
             runner = code_runner or sandbox_runner
-            solution = yield from run_tir(solver, messages, cancel, runner=runner)
+            solution = yield from _warm_checks(run_tir(solver, messages, cancel, runner=runner))
         else:
-            answer: list[str] = []
-            for delta in solver.solve(messages, cancel):
-                answer.append(delta)
-                yield AnswerDelta(delta)
-            solution = "".join(answer)
+            solution = yield from _warm_checks(_stream_answer(solver.solve(messages, cancel)))
         _check(cancel)
-        from desktop_app.core.answers import check_answer  # its regexes cost start-up time
+        from desktop_app.core.checks import check_solution
 
-        final, check = check_answer(solution)
-        if final is not None:
-            yield FinalAnswer(final, check)
+        problem = "\n\n".join(p for p in (transcript, request.question) if p.strip())
+        yield from check_solution(problem, solution, cancel)
+        _check(cancel)
         yield Finished()
     except AppError as exc:
         yield Failed(str(exc), exc.exit_code, stage, needs_key=isinstance(exc, MissingKeyError))
+
+
+def _stream_answer(deltas: Iterator[str]) -> Generator[Event, None, str]:
+    parts: list[str] = []
+    for delta in deltas:
+        parts.append(delta)
+        yield AnswerDelta(delta)
+    return "".join(parts)
+
+
+def _warm_checks(events: Generator[Event, None, str]) -> Generator[Event, None, str]:
+    """The solver's events, passed on; the checker process starts at the first answer token.
+
+    It loads SymPy and math-verify (a second or two) while the answer streams, so the checks
+    are quick when the answer ends, and none of it loads before the first token.
+    """
+    warmed = False
+    while True:
+        try:
+            event = next(events)
+        except StopIteration as stop:
+            return str(stop.value)
+        yield event
+        if not warmed and isinstance(event, AnswerDelta):
+            warmed = True  # after the first token has gone out, not before it
+            from desktop_app.core.check_worker import shared_worker
+
+            shared_worker().start()
 
 
 def _check(cancel: threading.Event) -> None:

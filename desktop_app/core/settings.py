@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
@@ -20,6 +21,7 @@ LANGUAGES = ("system", "en", "zh_CN")
 RETENTION_DAYS = (0, 30, 90, 365)  # 0 keeps history forever
 CONTINUATIONS = ("vllm", "partial", "plain")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+MAX_SETTINGS_BYTES = 2**20  # settings are a few kilobytes; a bigger file is not ours
 # Headers that carry credentials belong in the keyring or the environment, never in the file.
 _SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key", "proxy-authorization"})
 
@@ -32,6 +34,20 @@ class CloudSettings:
     reader_model: str = "qwen-vl-max-latest"
     solver_model: str = "qwen2.5-math-72b-instruct"
     request_timeout: float = 120.0
+
+
+@dataclass
+class NetworkSettings:
+    """Limits on one streamed answer from a server, so a stalled or endless stream ends.
+
+    `no_progress_seconds`: the most time without new answer text once the reply has started
+    (keep-alive comments do not count); `answer_deadline_seconds`: the most time one streamed
+    reply may take in all. The local backend honours the deadline (its own silence limit
+    allows for a slow first token on a CPU).
+    """
+
+    no_progress_seconds: float = 120.0
+    answer_deadline_seconds: float = 900.0
 
 
 @dataclass
@@ -104,6 +120,7 @@ class Settings:
     servers: list[ServerProfile] = field(default_factory=list)
     ui: UiSettings = field(default_factory=UiSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
+    network: NetworkSettings = field(default_factory=NetworkSettings)
 
     def server(self, name: str) -> ServerProfile | None:
         """The server profile called `name`, or None."""
@@ -147,6 +164,8 @@ def parse_settings(text: str) -> Settings:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"settings.toml is not valid TOML ({exc}).") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise ConfigError("settings.toml nests arrays or tables too deeply to be read.") from None
     version = raw.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or version > SCHEMA_VERSION:
         raise ConfigError("settings.toml was written by a newer version of Qwen Math.")
@@ -162,6 +181,7 @@ def parse_settings(text: str) -> Settings:
         servers=[_section(ServerProfile, p, "servers") for p in servers],
         ui=_section(UiSettings, raw.get("ui", {}), "ui"),
         history=_section(HistorySettings, raw.get("history", {}), "history"),
+        network=_section(NetworkSettings, raw.get("network", {}), "network"),
     )
     for profile in settings.servers:
         _check_profile(profile, settings)
@@ -177,6 +197,9 @@ def parse_settings(text: str) -> Settings:
         raise ConfigError("The language in settings.toml must be 'system', 'en' or 'zh_CN'.")
     if settings.history.retention_days < 0:
         raise ConfigError("The history retention_days in settings.toml cannot be negative.")
+    network = settings.network
+    if not (network.no_progress_seconds > 0 and network.answer_deadline_seconds > 0):
+        raise ConfigError("The [network] time limits in settings.toml must be positive.")
     return settings
 
 
@@ -232,13 +255,44 @@ def _check_choice(choice: str, stage: str, settings: Settings) -> None:
 
 def load_settings(path: Path) -> Settings:
     """Settings from `path`, or the defaults when it does not exist."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    data = _read_settings_file(path)
+    if data is None:
         return Settings()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path.name} is not UTF-8 text (byte {exc.start + 1} is not); save it as UTF-8."
+        ) from None
+    return parse_settings(text)
+
+
+def _read_settings_file(path: Path) -> bytes | None:
+    """The file's bytes (None if there is none): a regular file only, read with a bound.
+
+    Opened non-blocking so a FIFO cannot hang the open; then a device, pipe or folder is
+    refused before any byte is read, since /dev/zero or a pipe would never end.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
     except OSError as exc:
         raise ConfigError(f"Could not read {path.name} ({exc.strerror}).") from None
-    return parse_settings(text)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "folder" if stat.S_ISDIR(mode) else "pipe" if stat.S_ISFIFO(mode) else "device"
+        raise ConfigError(f"{path.name} is a {kind}, not a text file; move it aside.")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read(MAX_SETTINGS_BYTES + 1)
+        except OSError as exc:
+            raise ConfigError(f"Could not read {path.name} ({exc.strerror}).") from None
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise ConfigError(f"{path.name} is larger than 1 MB, too large for a settings file.")
+    return data
 
 
 def save_settings(settings: Settings, path: Path) -> None:

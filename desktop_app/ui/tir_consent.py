@@ -17,8 +17,8 @@ translate = QCoreApplication.translate
 # How the final answer was checked, as the window words it ("" for unchecked), in English;
 # check_note() gives it in the UI language.
 CHECK_NOTES = {
-    "verified": str(QT_TRANSLATE_NOOP("TirConsent", "matches the code's output")),
-    "contradicted": str(QT_TRANSLATE_NOOP("TirConsent", "differs from the code's output")),
+    "verified": str(QT_TRANSLATE_NOOP("TirConsent", "verified by SymPy")),
+    "contradicted": str(QT_TRANSLATE_NOOP("TirConsent", "contradicted by SymPy")),
     "unchecked": "",
 }
 

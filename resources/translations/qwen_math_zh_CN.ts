@@ -963,14 +963,21 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
     </message>
 </context>
 <context>
+    <name>SnipOverlay</name>
+    <message>
+        <source>No screen could be shown for the snip.</source>
+        <translation>没有可用于截图的屏幕。</translation>
+    </message>
+</context>
+<context>
     <name>TirConsent</name>
     <message>
-        <source>matches the code&apos;s output</source>
-        <translation>与代码输出一致</translation>
+        <source>verified by SymPy</source>
+        <translation>已由 SymPy 验证</translation>
     </message>
     <message>
-        <source>differs from the code&apos;s output</source>
-        <translation>与代码输出不一致</translation>
+        <source>contradicted by SymPy</source>
+        <translation>SymPy 验算不符</translation>
     </message>
     <message>
         <source>The code runs in a sandbox: it sees none of your files, keys or history, has no network, cannot reach other programs, and is limited in time, memory and processes.</source>

@@ -109,6 +109,10 @@ def realistic_store(path: Path, count: int) -> HistoryStore:
             "VALUES (?, ?, ?, 'Find x', ?)",
             (cursor.lastrowid, transcript[:50], transcript, answer),
         )
+    conn.execute(  # the pair index for one- and two-character terms
+        "INSERT INTO search_grams (rowid, text) SELECT rowid, "
+        "search_grams_text(title, transcript, questions, answers) FROM search_index"
+    )
     conn.execute("COMMIT")
     return store
 

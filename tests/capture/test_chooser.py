@@ -71,6 +71,12 @@ TABLE = [
         "grim",
     ),
     (
+        "wayland-sway-portal-and-grim",
+        session(kind="wayland", desktop="sway", tools=("grim",), wayland=True),
+        (True, True),
+        "grim",
+    ),
+    (
         "wayland-display-only",
         session(desktop="hyprland", tools=("grim",), wayland=True),
         (False, True),

@@ -525,7 +525,7 @@ def test_tir_round_trip_uses_partial_mode_and_stop(server: FakeDashScope, rec: R
         )
     )
     assert CodeOutput("4", "ok") in events
-    assert FinalAnswer("4", "verified") in events
+    assert FinalAnswer("4", "verified", "The expression is 4, as the answer says.") in events
     first, second = server.requests_to("text")
     assert first.stop == ["```output"]
     assert not first.partial

@@ -52,12 +52,13 @@ def test_given_a_directory_when_loaded_then_the_sentence_names_it(tmp_path: Path
 def test_given_an_unreadable_file_when_loaded_then_the_sentence_names_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError, fragment: str
 ) -> None:
-    """Simulated, because chmod 000 does not stop root (CI containers often run as root)."""
+    """Simulated, because chmod 000 does not stop root (CI containers often run as root);
+    tests/e2e/test_cli_bounded_input.py reads a real unreadable file as nobody."""
 
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr(images, "open", refuse, raising=False)
+    monkeypatch.setattr(images, "_open_without_waiting", refuse)
 
     with pytest.raises(ImageError) as caught:
         load_image_file(tmp_path / "secret.png")

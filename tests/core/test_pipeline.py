@@ -80,7 +80,9 @@ def test_image_problem_streams_transcript_then_answer_then_final() -> None:
         FinalAnswer,
         Finished,
     ]
-    assert events[-2] == FinalAnswer("2")
+    assert events[-2] == FinalAnswer(
+        "2", "verified", "x = 2 solves x + 1 = 3, and there are no other solutions."
+    )
     assert backend.read_calls[0][1] == prompts.READER_PROMPT
     assert backend.solve_calls[0] == [
         {"role": "system", "content": prompts.COT_SYSTEM_PROMPT},
@@ -94,7 +96,29 @@ def test_text_only_problem_skips_the_reader() -> None:
     events = run(SolveRequest(question="What is 2+2?"), backend)
     assert backend.read_calls == []
     assert backend.solve_calls[0][1]["content"] == "What is 2+2?"
-    assert FinalAnswer("4") in events
+    assert FinalAnswer("4", "verified", "The expression is 4, as the answer says.") in events
+
+
+def test_the_checker_starts_at_the_first_answer_token_not_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """GIVEN a fresh app process WHEN a solve runs THEN no checker process exists when the
+    first answer token is handed over, and one runs by the next event."""
+    from desktop_app.core import check_worker
+
+    fresh = check_worker.CheckWorker()
+    monkeypatch.setattr(check_worker, "_shared", fresh)
+    backend = ScriptedBackend([], ["So ", "\\boxed{4}"])
+    seen: list[tuple[str, bool]] = []
+    try:
+        for event in run_pipeline(
+            SolveRequest(question="What is $2+2$?"), backends_for(backend), threading.Event()
+        ):
+            seen.append((type(event).__name__, fresh.pid is not None))
+    finally:
+        fresh.close()
+    assert seen[:3] == [("StageStarted", False), ("AnswerDelta", False), ("AnswerDelta", True)]
+    assert ("FinalAnswer", True) in seen
 
 
 def test_corrupt_image_fails_with_exit_code_3_before_any_backend_call() -> None:
@@ -189,7 +213,9 @@ def test_tir_runs_one_code_round_in_the_real_sandbox_and_continues_the_message()
 
     code = [e for e in events if isinstance(e, CodeBlock | CodeOutput)]
     assert code == [CodeBlock("print(sum(range(1, 101)))"), CodeOutput("5050", "ok")]
-    assert events[-2] == FinalAnswer("5050", "verified")
+    assert events[-2] == FinalAnswer(
+        "5050", "verified", "The code printed 5050, which matches the answer."
+    )
     assert isinstance(events[-1], Finished)
     first, second = solver.calls
     assert first[0][0] == {"role": "system", "content": prompts.TIR_SYSTEM_PROMPT}
@@ -214,7 +240,10 @@ def test_tir_final_answer_contradicted_by_the_code_output() -> None:
     """GIVEN an answer that differs from what the code printed THEN the check says so."""
     solver = TirSolver([FIRST, "So \\boxed{5051}."])
     events = run_tir_problem(solver, runner=lambda src, cancel: SandboxResult("5050", "ok"))
-    assert FinalAnswer("5051", "contradicted") in events
+    assert (
+        FinalAnswer("5051", "contradicted", "The code printed 5050, which is not the answer.")
+        in events
+    )
 
 
 def test_tir_stops_after_four_code_rounds() -> None:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 
 from desktop_app.core.errors import ConfigError
-from desktop_app.core.settings import Settings, load_settings, parse_settings, save_settings
+from desktop_app.core.settings import (
+    MAX_SETTINGS_BYTES,
+    Settings,
+    load_settings,
+    parse_settings,
+    save_settings,
+)
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
@@ -180,3 +188,101 @@ def test_ui_and_history_settings_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
     save_settings(settings, path)
     assert load_settings(path) == settings
+
+
+# -- files that are not settings at all ---------------------------------------------------------
+
+
+def _one_sentence(error: ConfigError, fragment: str) -> None:
+    message = str(error)
+    assert fragment in message, message
+    assert "\n" not in message
+    assert message.endswith(".")
+    assert error.exit_code == 4
+
+
+def test_a_file_that_is_not_utf8_is_one_sentence(tmp_path: Path) -> None:
+    """GIVEN settings.toml in Latin-1 THEN a ConfigError says it is not UTF-8, where."""
+    path = tmp_path / "settings.toml"
+    path.write_bytes('[ui]\ntheme = "dark"  # réglé\n'.encode("latin-1"))
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    _one_sentence(info.value, "is not UTF-8 text (byte 25 ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x = " + "[" * 5000 + "]" * 5000, "x = " + "{a = " * 5000 + "}" * 5000],
+    ids=["arrays", "inline-tables"],
+)
+def test_a_file_nested_5000_deep_is_one_sentence(tmp_path: Path, text: str) -> None:
+    """GIVEN nesting deep enough to exhaust the parser's recursion THEN one sentence."""
+    path = tmp_path / "settings.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    _one_sentence(info.value, "nests arrays or tables too deeply")
+
+
+def test_a_device_or_a_link_to_one_is_refused_without_reading(tmp_path: Path) -> None:
+    """GIVEN settings.toml linked to /dev/zero THEN it is refused at once, not read forever."""
+    path = tmp_path / "settings.toml"
+    path.symlink_to("/dev/zero")
+    started = time.monotonic()
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    assert time.monotonic() - started < 1
+    _one_sentence(info.value, "settings.toml is a device, not a text file")
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    """GIVEN settings.toml that is a named pipe with no writer THEN refused, no hang."""
+    path = tmp_path / "settings.toml"
+    os.mkfifo(path)
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    _one_sentence(info.value, "settings.toml is a pipe, not a text file")
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    """GIVEN a folder named settings.toml THEN one sentence."""
+    path = tmp_path / "settings.toml"
+    path.mkdir()
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    _one_sentence(info.value, "settings.toml is a folder")
+
+
+def test_a_huge_file_is_refused_after_a_bounded_read(tmp_path: Path) -> None:
+    """GIVEN a settings file of several megabytes THEN refused: it cannot be ours."""
+    path = tmp_path / "settings.toml"
+    path.write_bytes(b"# " + b"x" * (MAX_SETTINGS_BYTES + 10) + b"\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    _one_sentence(info.value, "larger than 1 MB")
+
+
+def test_network_limits_have_sane_defaults_and_round_trip(tmp_path: Path) -> None:
+    """GIVEN no [network] section THEN the defaults bound a stalled or endless stream; set
+    values survive a save and load."""
+    defaults = Settings().network
+    assert 10 <= defaults.no_progress_seconds <= 300
+    assert defaults.no_progress_seconds < defaults.answer_deadline_seconds <= 3600
+    settings = parse_settings("[network]\nno_progress_seconds = 5\nanswer_deadline_seconds = 60")
+    assert (settings.network.no_progress_seconds, settings.network.answer_deadline_seconds) == (
+        5.0,
+        60.0,
+    )
+    path = tmp_path / "settings.toml"
+    save_settings(settings, path)
+    assert load_settings(path).network == settings.network
+
+
+@pytest.mark.parametrize(
+    "text", ["[network]\nno_progress_seconds = 0", "[network]\nanswer_deadline_seconds = -1"]
+)
+def test_network_limits_must_be_positive(text: str) -> None:
+    """GIVEN a zero or negative time limit THEN one sentence."""
+    with pytest.raises(ConfigError) as info:
+        parse_settings(text)
+    _one_sentence(info.value, "must be positive")

@@ -64,8 +64,8 @@ def test_json_events_follow_the_contract(
     assert len([e for e in events if e["type"] == "answer"]) > 3  # streamed, not one blob
     final = events[-1]
     assert (final["type"], final["answer"]) == ("final", "2")
-    assert final["check"] in ("verified", "contradicted", "unchecked")
-    assert isinstance(final["reason"], str)
+    assert final["check"] == "verified"  # SymPy solved x + 1 = 3 itself
+    assert final["reason"] == "x = 2 solves x + 1 = 3, and there are no other solutions."
 
 
 def test_image_on_stdin(

@@ -153,8 +153,10 @@ class _Stream:
     delay: float | tuple[float, ...] = 0.0  # before each event; a tuple gives one per chunk
     headers_delay: float = 0.0
     finish_reason: str = "stop"
-    ending: Literal["finish", "drop", "error"] = "finish"
+    ending: Literal["finish", "drop", "error", "stall"] = "finish"
     error: tuple[int, str, str] = (400, "", "")
+    beat: bytes = b""  # what a stalled stream sends forever, `beat_interval` s apart
+    beat_interval: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -269,6 +271,20 @@ class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
     ) -> None:
         """A 200 stream that sends `chunks`, then closes the socket mid chunked body."""
         self._add((endpoint, _Stream(tuple(chunks), _delays(delay), ending="drop")))
+
+    def script_stall(
+        self,
+        chunks: Sequence[str] = (),
+        *,
+        beat: Literal["comment", "empty"] = "comment",
+        interval: float = 0.05,
+        endpoint: Target = "any",
+    ) -> None:
+        """A 200 stream that sends `chunks`, then never ends: every `interval` s a keep-alive
+        comment (`beat="comment"`) or an event with no new text (`beat="empty"`)."""
+        data = b":keep-alive\n\n" if beat == "comment" else b""  # "empty": built per request
+        reply = _Stream(tuple(chunks), ending="stall", beat=data, beat_interval=interval)
+        self._add((endpoint, reply))
 
     def script_disconnect(self, *, endpoint: Target = "any") -> None:
         """Read the request, then close the connection without any reply."""
@@ -415,6 +431,11 @@ class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
             content = piece if incremental else sent
             write_chunk(h, sse_event(i, self._payload(endpoint, record, content, finish, i, rid)))
         if s.ending == "drop":
+            return abort(h)
+        if s.ending == "stall":
+            empty = sse_event(last + 1, self._payload(endpoint, record, "", "null", last, rid))
+            while not self._pause(s.beat_interval):  # until the client goes or stop() is called
+                write_chunk(h, s.beat or empty)
             return abort(h)
         if s.ending == "error":
             status, code, message = s.error

@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from tests.fakes._http import (
     FakeHttpServer,
@@ -83,6 +83,8 @@ class _Stream:
     delay: float = 0.0  # before each chunk
     finish_reason: str = "stop"
     drop: bool = False  # cut the socket after the chunks, mid chunked body
+    beat: bytes | None = None  # after the chunks, send this forever, `beat_interval` s apart
+    beat_interval: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,14 @@ class _Disconnect:
     pass
 
 
-_Reply = _Stream | _Error | _Disconnect
+@dataclass(frozen=True)
+class _Raw:
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+_Reply = _Stream | _Error | _Disconnect | _Raw
 
 
 class FakeOpenAI(FakeHttpServer[RecordedRequest, _Reply]):
@@ -155,6 +164,25 @@ class FakeOpenAI(FakeHttpServer[RecordedRequest, _Reply]):
         """A 200 stream that sends `chunks`, then cuts the connection mid body."""
         self._add(_Stream(tuple(chunks), delay, drop=True))
 
+    def script_stall(
+        self,
+        chunks: Sequence[str] = (),
+        *,
+        beat: Literal["comment", "empty"] = "comment",
+        interval: float = 0.05,
+    ) -> None:
+        """A 200 stream that sends `chunks`, then never ends: every `interval` s a keep-alive
+        comment (`beat="comment"`) or a chunk with no new text (`beat="empty"`)."""
+        data = b": keep-alive\n\n" if beat == "comment" else b""  # "empty": built per request
+        self._add(_Stream(tuple(chunks), beat=data, beat_interval=interval))
+
+    def script_raw(
+        self, status: int, body: bytes | str, *, headers: dict[str, str] | None = None
+    ) -> None:
+        """Any reply at all (an HTML login page, a redirect, a proxy's error page)."""
+        data = body.encode() if isinstance(body, str) else body
+        self._add(_Raw(status, data, tuple((headers or {}).items())))
+
     def script_disconnect(self) -> None:
         """Read the request, then close the connection without any reply."""
         self._add(_Disconnect())
@@ -196,6 +224,8 @@ class FakeOpenAI(FakeHttpServer[RecordedRequest, _Reply]):
             reply = _Stream(self._pieces(None, None))
         if isinstance(reply, _Disconnect):
             abort(h)
+        elif isinstance(reply, _Raw):
+            send_bytes(h, reply.status, reply.body, None, reply.headers)
         elif isinstance(reply, _Error):
             _send_error(h, reply)
         else:
@@ -215,6 +245,11 @@ class FakeOpenAI(FakeHttpServer[RecordedRequest, _Reply]):
             role_sent = True
             _write_event(h, _chunk(cid, model, delta, None))
         if s.drop:
+            return abort(h)
+        if s.beat is not None:
+            empty = b"data: " + json.dumps(_chunk(cid, model, {"content": ""}, None)).encode()
+            while not self._pause(s.beat_interval):  # until the client goes or stop() is called
+                write_chunk(h, s.beat or empty + b"\n\n")
             return abort(h)
         _write_event(h, _chunk(cid, model, {}, finish))
         write_chunk(h, b"data: [DONE]\n\n")

@@ -25,6 +25,12 @@ def has_ink(image: QImage) -> bool:
     )
 
 
+def shows_final(window: Any, answer: str) -> bool:
+    """Whether the status bar shows this final answer, with or without how it was checked."""
+    text = str(window.status_label.text())
+    return text == f"Final answer: {answer}" or text.startswith(f"Final answer: {answer} (")
+
+
 def problem_file(tmp_path: Path) -> Path:
     path = tmp_path / "quadratic.png"
     path.write_bytes(png_bytes(320, 80, text="x^2 - 5x + 6 = 0", at=(10, 30)))

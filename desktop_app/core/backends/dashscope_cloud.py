@@ -12,8 +12,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from desktop_app.core.backends.base import ChatMessage, RetryNotice, png_data_url
-from desktop_app.core.backends.cancel_watch import cut_on_cancel
+from desktop_app.core.backends.cancel_watch import StreamLimits, StreamWatch
 from desktop_app.core.backends.retry import RetryLater, RetryPolicy, parse_retry_after
+from desktop_app.core.backends.sse_guard import (
+    MAX_EVENT_BYTES,
+    READ_BYTES,
+    OversizedEvent,
+    content_type,
+    redirect_target,
+    size_text,
+    split_lines,
+)
 from desktop_app.core.backends.stop_strings import cut_at_stop
 from desktop_app.core.errors import (
     AppError,
@@ -36,6 +45,9 @@ DEFAULT_READER_MODEL = CloudSettings.reader_model  # the settings' defaults are 
 DEFAULT_SOLVER_MODEL = CloudSettings.solver_model
 _RETRY_STATUSES = frozenset({500, 502, 503, 504})
 _RETRY_CODES = frozenset({"InternalError", "ServiceUnavailable", "RequestTimeOut"})
+# What a 200 reply to a streamed call may be: the event stream, or JSON the SDK reads whole.
+_ANSWER_TYPES = ("text/event-stream", "application/json")
+_PORTAL_HINT = "a Wi-Fi login page or a proxy may be in the way"
 
 
 class DashScopeBackend:
@@ -54,8 +66,14 @@ class DashScopeBackend:
         retry_max_delay: float = 30.0,
         on_retry: RetryNotice | None = None,
         sleep: Callable[[float], None] | None = None,
+        limits: StreamLimits | None = None,
+        max_event_bytes: int = MAX_EVENT_BYTES,
     ) -> None:
-        """`sleep` replaces the backoff wait (tests); by default the wait ends on cancel."""
+        """`sleep` replaces the backoff wait (tests); by default the wait ends on cancel.
+
+        `limits` bound how long a reply may stall or last; `max_event_bytes` what one event
+        of the stream may hold.
+        """
         if region not in BASE_URLS:
             raise ConfigError(f"Unknown DashScope region {region!r}: use beijing or international.")
         self._api_key = api_key
@@ -63,6 +81,8 @@ class DashScopeBackend:
         self.reader_model = reader_model
         self.solver_model = solver_model
         self.request_timeout = request_timeout
+        self.limits = limits or StreamLimits()
+        self.max_event_bytes = max_event_bytes
         self._retry = RetryPolicy(max_retries, retry_base_delay, retry_max_delay, on_retry, sleep)
 
     def __repr__(self) -> str:
@@ -122,13 +142,16 @@ class DashScopeBackend:
         sdk: Any = importlib.import_module("dashscope")  # lazy: the SDK takes seconds to import
         api = sdk.Generation if kind == "text" else sdk.MultiModalConversation
         extra = {"result_format": "message", **params} if kind == "text" else dict(params)
-        # The SDK never hands out its requests.Response; our own session's hook captures it so
-        # a cancel can cut its socket and the connection is closed when we stop reading.
+        # The SDK never hands out its requests.Response; our own session's hook sees it first:
+        # it refuses redirects and replies that are not DashScope's, gives the SDK a bounded
+        # line reader, and keeps the response so a cancel or a stall can cut its socket.
         responses: list[Any] = []
         session = requests.Session()
-        session.hooks["response"].append(lambda r, *args, **kwargs: responses.append(r))
-        with cut_on_cancel(cancel, functools.partial(_shut_sockets, responses), "dashscope-cancel"):
-            started = False
+        cut = functools.partial(_shut_sockets, responses)
+        watch = StreamWatch(cancel, cut, "dashscope-watch", self.limits)
+        session.hooks["response"].append(functools.partial(self._on_response, responses, watch))
+        with watch:
+            started = answered = False
             stream: Any = None
             try:
                 # base_address per call: the SDK's module global is read once, at its import.
@@ -148,15 +171,28 @@ class DashScopeBackend:
                         raise Cancelled()
                     if rsp.status_code != 200:
                         raise self._error(rsp, model, started)
+                    answered = answered or rsp.output is not None
                     delta = _delta(rsp.output)
                     if delta:
                         started = True
+                        watch.progress()
                         yield delta
+                        watch.progress()  # the consumer's time is not the server's stall
                 if cancel.is_set():  # the cut socket may end the stream without an error
                     raise Cancelled()
+                if watch.expired:
+                    raise watch.failure("DashScope", started)
+                if not answered:  # e.g. an HTML page sent as text/event-stream: no events
+                    raise self._not_dashscope(content_type(_headers(responses)))
+            except OversizedEvent as exc:
+                raise self._oversized(exc.limit, started) from None
+            except requests.exceptions.JSONDecodeError:  # a 200 "JSON" reply that is not JSON
+                raise self._not_dashscope(content_type(_headers(responses))) from None
             except requests.RequestException as exc:
                 if cancel.is_set():
                     raise Cancelled() from None
+                if watch.expired:
+                    raise watch.failure("DashScope", started) from None
                 if started:
                     raise StreamInterrupted(
                         "The connection to DashScope dropped mid-answer; the partial answer "
@@ -172,6 +208,8 @@ class DashScopeBackend:
             except Exception as exc:  # the SDK's own exceptions (invalid input, bad JSON, ...)
                 if cancel.is_set():
                     raise Cancelled() from None
+                if watch.expired:
+                    raise watch.failure("DashScope", started) from None
                 raise BackendError(f"The DashScope SDK failed ({type(exc).__name__}).") from exc
             finally:
                 if stream is not None:
@@ -179,6 +217,41 @@ class DashScopeBackend:
                 for response in responses:
                     response.close()
                 session.close()
+
+    def _on_response(
+        self, responses: list[Any], watch: StreamWatch, response: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        """The session's response hook: runs before the SDK reads a byte of the body."""
+        responses.append(response)
+        watch.progress()  # the stall clock runs from the reply's headers (before: the timeout)
+        if response.is_redirect:
+            # requests would follow it, turning the POST into a GET that no DashScope answers.
+            target = redirect_target(response.headers.get("location"), self.base_url)
+            raise BackendError(
+                f"The request to DashScope at {urlsplit(self.base_url).netloc} was redirected "
+                f"to {target}; {_PORTAL_HINT}, or the base URL is out of date."
+            )
+        kind = content_type(response.headers)
+        if response.status_code == 200 and kind not in _ANSWER_TYPES:
+            raise self._not_dashscope(kind)
+        limit = self.max_event_bytes
+        # The SDK reads the stream with iter_lines, quadratic in the length of a line.
+        response.iter_lines = lambda *a, **k: split_lines(response.iter_content(READ_BYTES), limit)
+        return response
+
+    def _not_dashscope(self, kind: str) -> BackendError:
+        sent = f"it sent {kind}" if kind else "it sent no content type"
+        return BackendError(
+            f"The server at {urlsplit(self.base_url).netloc} did not answer like DashScope "
+            f"({sent}); {_PORTAL_HINT}."
+        )
+
+    def _oversized(self, limit: int, started: bool) -> BackendError:
+        size = size_text(limit)
+        what = f"DashScope sent one event larger than {size}, more than any answer needs"
+        if started:
+            return StreamInterrupted(f"{what}; the partial answer was kept.")
+        return BackendError(f"{what}, so the request was given up.")
 
     def _error(self, rsp: Any, model: str, started: bool) -> Exception:
         """The exception for an error reply; errors inside a stream all arrive as status 400."""
@@ -252,6 +325,11 @@ def _retry_after(headers: Any) -> float | None:
         (str(v) for k, v in dict(headers or {}).items() if str(k).lower() == "retry-after"), None
     )
     return parse_retry_after(value)
+
+
+def _headers(responses: list[Any]) -> Any:
+    """The headers of the last response seen (the one the SDK read), or none."""
+    return responses[-1].headers if responses else {}
 
 
 def _shut_sockets(responses: list[Any]) -> None:

@@ -11,8 +11,16 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from desktop_app.core.backends.base import ChatMessage, RetryNotice, png_data_url
-from desktop_app.core.backends.cancel_watch import cut_on_cancel
+from desktop_app.core.backends.cancel_watch import StreamLimits, StreamWatch
 from desktop_app.core.backends.retry import RetryLater, RetryPolicy, parse_retry_after
+from desktop_app.core.backends.sse_guard import (
+    MAX_EVENT_BYTES,
+    OversizedEvent,
+    cap_lines,
+    content_type,
+    redirect_target,
+    size_text,
+)
 from desktop_app.core.backends.stop_strings import StopScanner
 from desktop_app.core.errors import (
     AppError,
@@ -26,6 +34,7 @@ from desktop_app.core.errors import (
 Continuation = Literal["vllm", "partial", "plain"]
 KEY_ENV = "OPENAI_API_KEY"
 NO_KEY = "EMPTY"  # what vLLM and Ollama accept when they run without --api-key
+_PORTAL_HINT = "a Wi-Fi login page or a proxy may be in the way"
 
 
 class OpenAICompatibleBackend:
@@ -48,8 +57,14 @@ class OpenAICompatibleBackend:
         retry_max_delay: float = 30.0,
         on_retry: RetryNotice | None = None,
         sleep: Callable[[float], None] | None = None,
+        limits: StreamLimits | None = None,
+        max_event_bytes: int = MAX_EVENT_BYTES,
     ) -> None:
-        """`key_source` names where the key came from, for the 401 message; `sleep`: tests."""
+        """`key_source` names where the key came from, for the 401 message; `sleep`: tests.
+
+        `limits` bound how long a reply may stall or last; `max_event_bytes` what one event
+        of the stream may hold.
+        """
         self.base_url = base_url.rstrip("/")
         self.reader_model, self.solver_model = reader_model, solver_model
         self._api_key = api_key or NO_KEY
@@ -58,6 +73,8 @@ class OpenAICompatibleBackend:
         self.continuation: Continuation = continuation
         self.temperature = temperature
         self.request_timeout = request_timeout
+        self.limits = limits or StreamLimits()
+        self.max_event_bytes = max_event_bytes
         self._retry = RetryPolicy(max_retries, retry_base_delay, retry_max_delay, on_retry, sleep)
         self._lock = threading.Lock()
         self._sdk_client: Any = None
@@ -109,7 +126,11 @@ class OpenAICompatibleBackend:
         with self._lock:
             if self._sdk_client is None:
                 self._sdk_client = _make_client(
-                    self.base_url, self._api_key, self.extra_headers, self.request_timeout
+                    self.base_url,
+                    self._api_key,
+                    self.extra_headers,
+                    self.request_timeout,
+                    self.max_event_bytes,
                 )
             return self._sdk_client
 
@@ -144,28 +165,49 @@ class OpenAICompatibleBackend:
             kwargs["temperature"] = self.temperature
         if extra:
             kwargs["extra_body"] = extra
-        started, stream = False, None
-        streams: list[Any] = []  # the open stream, once there is one: a cancel cuts it
-        with cut_on_cancel(cancel, functools.partial(_shut_sockets, streams), "openai-cancel"):
+        started = answered = False
+        stream = None
+        streams: list[Any] = []  # the open stream, once there is one: a cancel or stall cuts it
+        cut = functools.partial(_shut_sockets, streams)
+        with StreamWatch(cancel, cut, "openai-watch", self.limits) as watch:
             try:
                 stream = self._client().chat.completions.create(**kwargs)
                 streams.append(stream)
+                watch.progress()  # the stall clock runs from the reply's headers
+                kind = content_type(stream.response.headers)
+                if kind != "text/event-stream":
+                    raise self._not_compatible(kind)
                 # Servers that ignore `stop` must still never show the stop string.
                 scanner = StopScanner(stop)
                 for chunk in stream:
                     if cancel.is_set():
                         raise Cancelled()
+                    answered = True
                     piece = chunk.choices[0].delta.content if chunk.choices else None
                     text = scanner.feed(piece or "")
                     if text:
                         started = True
+                        watch.progress()
                         yield text
+                        watch.progress()  # the consumer's time is not the server's stall
                     if scanner.stopped:
                         return
                 if cancel.is_set():  # the cut socket may end the stream without an error
                     raise Cancelled()
+                if watch.expired:
+                    raise watch.failure(f"The server at {self.host}", started)
+                if not answered:  # e.g. an HTML page sent as text/event-stream: no events
+                    raise self._not_compatible(kind)
                 if tail := scanner.finish():
                     yield tail
+            except OversizedEvent as exc:
+                what = (
+                    f"The server at {self.host} sent one event larger than "
+                    f"{size_text(exc.limit)}, more than any answer needs"
+                )
+                if started:
+                    raise StreamInterrupted(f"{what}; the partial answer was kept.") from None
+                raise BackendError(f"{what}, so the request was given up.") from None
             except openai.APIStatusError as exc:
                 if cancel.is_set():
                     raise Cancelled() from None
@@ -173,6 +215,8 @@ class OpenAICompatibleBackend:
             except openai.APIConnectionError as exc:
                 if cancel.is_set():
                     raise Cancelled() from None
+                if watch.expired:
+                    raise watch.failure(f"The server at {self.host}", started) from None
                 if started:
                     raise StreamInterrupted(
                         f"The connection to {self.host} dropped mid-answer; the partial answer "
@@ -203,11 +247,25 @@ class OpenAICompatibleBackend:
                 if stream is not None:
                     stream.close()
 
+    def _not_compatible(self, kind: str) -> BackendError:
+        sent = f"it sent {kind}" if kind else "it sent no content type"
+        return BackendError(
+            f"The server at {self.host} did not answer like an OpenAI-compatible API ({sent}); "
+            f"{_PORTAL_HINT}."
+        )
+
     def _status_error(self, exc: Any, model: str) -> Exception:
         """The app's error (or a RetryLater) for an HTTP error reply."""
         status, host = int(exc.status_code), self.host
         body = exc.body if isinstance(exc.body, dict) else {}
         code, message = str(body.get("code") or ""), str(body.get("message") or exc.message)
+        if 300 <= status < 400:
+            # Redirects are not followed: a followed 301 turns the POST into a GET.
+            target = redirect_target(exc.response.headers.get("location"), self.base_url)
+            return BackendError(
+                f"The request to {host} was redirected to {target}; {_PORTAL_HINT}, or the "
+                "base URL is out of date."
+            )
         if status == 401:
             return ConfigError(
                 f"The server at {host} rejected the API key: check {self.key_source}."
@@ -273,13 +331,58 @@ def list_models(
         client.close()
 
 
-def _make_client(base_url: str, key: str, headers: Mapping[str, str], timeout: float) -> Any:
+def _make_client(
+    base_url: str,
+    key: str,
+    headers: Mapping[str, str],
+    timeout: float,
+    max_event_bytes: int = MAX_EVENT_BYTES,
+) -> Any:
     import openai
 
     # The SDK's own retries would retry after tokens were shown; ours stop at the first token.
-    return openai.OpenAI(
-        base_url=base_url, api_key=key, max_retries=0, timeout=timeout, default_headers=headers
+    # Redirects are reported, not followed (see _status_error).
+    client = _guarded_client_class()(
+        base_url=base_url,
+        api_key=key,
+        max_retries=0,
+        timeout=timeout,
+        default_headers=headers,
+        http_client=openai.DefaultHttpx2Client(follow_redirects=False, timeout=timeout),
     )
+    client.max_event_bytes = max_event_bytes
+    return client
+
+
+@functools.cache
+def _guarded_client_class() -> Any:
+    """The SDK's client, its event-stream decoder given a cap on one event's size.
+
+    `_make_sse_decoder` is the SDK's one place that builds the decoder of every stream; the
+    cap sees the body's bytes (decompressed) before the decoder and leaves them unchanged.
+    """
+    import openai
+
+    class GuardedOpenAI(openai.OpenAI):
+        max_event_bytes = MAX_EVENT_BYTES
+
+        def _make_sse_decoder(self) -> Any:
+            return _CappedDecoder(super()._make_sse_decoder(), self.max_event_bytes)
+
+    return GuardedOpenAI
+
+
+class _CappedDecoder:
+    """An SSE decoder that refuses a line over `limit` bytes before handing bytes on."""
+
+    def __init__(self, inner: Any, limit: int) -> None:
+        self._inner, self._limit = inner, limit
+
+    def iter_bytes(self, iterator: Iterator[bytes]) -> Iterator[Any]:
+        return self._inner.iter_bytes(cap_lines(iterator, self._limit))  # type: ignore[no-any-return]
+
+    def aiter_bytes(self, iterator: Any) -> Any:
+        return self._inner.aiter_bytes(iterator)  # the app's client is synchronous
 
 
 def _shut_sockets(streams: list[Any]) -> None:

@@ -10,6 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.backends.base import RetryNotice, Role
+from desktop_app.core.backends.cancel_watch import StreamLimits
 from desktop_app.core.backends.openai_compatible import KEY_ENV
 from desktop_app.core.errors import ConfigError, MissingKeyError, UsageError
 from desktop_app.core.secrets import MISSING_KEY, get_api_key, keyring_get
@@ -74,6 +75,7 @@ def build_backends(
             solver_model=solver_model or settings.cloud.solver_model,
             request_timeout=settings.cloud.request_timeout,
             on_retry=on_retry,
+            limits=stream_limits(settings),
         )
 
     @cache
@@ -88,6 +90,7 @@ def build_backends(
             idle_unload_s=local_settings.idle_unload_minutes * 60 if keep_warm else None,
             allow_download=local_settings.allow_download,
             on_warning=on_warning,
+            answer_deadline_s=settings.network.answer_deadline_seconds,
         )
 
     def model_name(stage: Role) -> str:
@@ -111,7 +114,9 @@ def build_backends(
         @cache
         def openai() -> Any:
             profile = server_profile(settings, stage, choice[stage], base_url)
-            return openai_backend(profile, stage, model_name(stage), on_retry)
+            return openai_backend(
+                profile, stage, model_name(stage), on_retry, stream_limits(settings)
+            )
 
         return openai
 
@@ -170,8 +175,18 @@ def profile_api_key(profile: ServerProfile) -> tuple[str | None, str]:
     return os.environ.get(KEY_ENV, "").strip() or None, f"the {KEY_ENV} variable"
 
 
+def stream_limits(settings: Settings) -> StreamLimits:
+    """The [network] settings as the limits the cloud backends put on a streamed reply."""
+    network = settings.network
+    return StreamLimits(network.no_progress_seconds, network.answer_deadline_seconds)
+
+
 def openai_backend(
-    profile: ServerProfile, stage: Role, model: str, on_retry: RetryNotice | None = None
+    profile: ServerProfile,
+    stage: Role,
+    model: str,
+    on_retry: RetryNotice | None = None,
+    limits: StreamLimits | None = None,
 ) -> Any:
     """An OpenAICompatibleBackend for one stage of a profile; the model must be named."""
     from desktop_app.core.backends.openai_compatible import OpenAICompatibleBackend
@@ -193,6 +208,7 @@ def openai_backend(
         continuation=profile.continuation,  # type: ignore[arg-type]  # checked by settings
         request_timeout=profile.request_timeout,
         on_retry=on_retry,
+        limits=limits,
     )
 
 
@@ -224,5 +240,6 @@ __all__ = [
     "openai_backend",
     "profile_api_key",
     "server_profile",
+    "stream_limits",
     "test_connection",
 ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from desktop_app.core.errors import UsageError
 
@@ -48,6 +49,10 @@ class Turn:
     solver_model: str | None
     created_at: float
     updated_at: float
+    final_reason: str | None = None
+    # What was checked with the answer, as saved: "steps" (a list of step checks, each with
+    # before, after, verdict, reason, start, end) and "plot" (a core.plots spec as JSON).
+    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

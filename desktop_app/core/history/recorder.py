@@ -6,6 +6,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from desktop_app.core.errors import Cancelled
 from desktop_app.core.events import (
@@ -15,9 +16,13 @@ from desktop_app.core.events import (
     FinalAnswer,
     Finished,
     ImageReady,
+    Notice,
+    PlotReady,
     StageStarted,
+    StepChecked,
     TranscriptDelta,
 )
+from desktop_app.core.history.disk_errors import room_problem, storage_reason
 from desktop_app.core.history.models import TurnStatus
 from desktop_app.core.history.store import HistoryStore
 
@@ -25,6 +30,22 @@ log = logging.getLogger(__name__)
 
 # How much streamed text a crash can cost at most, against one small commit per interval.
 FLUSH_INTERVAL_S = 0.5
+# Saving a turn's text writes several times its size to the write-ahead log (the row and its
+# overflow pages, the trigram search index: about 3.2x measured), and changing the turn's
+# status rewrites the row again (about 2x). A flush goes ahead only with room for both and a
+# margin, so a filling disk ends the recording while the turn can still be closed properly.
+ROOM_FACTOR = 6
+ROOM_MARGIN = 256 * 1024
+
+
+class _NoRoom(Exception):
+    """The disk (or the file size limit) has no room left for the next save."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 _MODEL_FIELD = {"read": "reader_model", "solve": "solver_model"}
 
 
@@ -43,6 +64,8 @@ def record(
 
     A new conversation is created when the image is ready, or at once for a text-only problem
     (`reads_image` False); with `conversation_id` the run becomes a new turn of that one.
+    When saving fails (a full or read-only disk), the events still all come through, and a
+    `Notice` says once that the answer could not be saved, and why.
     """
     recording = _Recording(store, question, clock, flush_interval)
     if conversation_id is not None:
@@ -50,8 +73,11 @@ def record(
     elif not reads_image and (question.strip() or (transcript or "").strip()):
         recording.start(None, transcript or "")
     try:
+        yield from recording.notices()
         for event in events:
-            yield recording.observe(event)
+            passed = recording.observe(event)
+            yield from recording.notices()
+            yield passed
     except (GeneratorExit, KeyboardInterrupt):
         # The consumer stopped listening or the user pressed Ctrl-C twice: keep what arrived.
         recording.finish("cancelled", None)
@@ -62,6 +88,7 @@ def record(
     else:
         # A stream that ends without Finished or Failed was cut short by its producer.
         recording.finish("interrupted", None)
+        yield from recording.notices()
 
 
 class _Recording:
@@ -82,11 +109,18 @@ class _Recording:
         self._answer: list[str] = []
         self._models: dict[str, str] = {}
         self._final: FinalAnswer | None = None
+        self._details: dict[str, Any] = {}  # step checks and the plot, saved with the turn
         self._dirty = False
         self._transcript_dirty = False  # the transcript stops changing once solving starts
         self._last_flush = clock()
         self._done = False
         self._broken = False
+        self._pending: list[Notice] = []
+
+    def notices(self) -> list[Notice]:
+        """The notices (at most one: saving failed) not yet passed on."""
+        pending, self._pending = self._pending, []
+        return pending
 
     def attach(self, conversation_id: str, transcript: str | None) -> None:
         """Record this run as a new turn of an existing conversation."""
@@ -121,6 +155,18 @@ class _Recording:
             self._dirty = True
         elif isinstance(event, FinalAnswer):
             self._final = event
+        elif isinstance(event, StepChecked):
+            step = {
+                "before": event.before,
+                "after": event.after,
+                "verdict": event.verdict,
+                "reason": event.reason,
+                "start": event.start,
+                "end": event.end,
+            }
+            self._details.setdefault("steps", []).append(step)
+        elif isinstance(event, PlotReady) and event.spec is not None:
+            self._details["plot"] = dict(event.spec)
         elif isinstance(event, Finished):
             self.finish("complete", None)
             if self.conversation_id is not None and not self._broken:
@@ -148,6 +194,8 @@ class _Recording:
                 error=error,
                 final_answer=final.answer if final else None,
                 final_check=final.check if final else None,
+                final_reason=(final.reason or None) if final else None,
+                details=self._details or None,
             )
 
         self._safely(write)
@@ -167,6 +215,10 @@ class _Recording:
         self._last_flush = self._clock()
         if not self._dirty or self._turn_id is None or self.conversation_id is None:
             return
+        size = sum(map(len, self._answer)) + sum(map(len, self._transcript))
+        problem = room_problem(self._store.path, ROOM_FACTOR * 4 * size + ROOM_MARGIN)
+        if problem is not None:  # 4: UTF-8 bytes per character at most
+            raise _NoRoom(problem)
         if self._transcript_dirty:
             self._store.set_transcript(self.conversation_id, "".join(self._transcript))
             self._transcript_dirty = False
@@ -185,6 +237,34 @@ class _Recording:
             return
         try:
             write()
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, _NoRoom) as exc:
             log.warning("History recording stopped: %s", exc)
             self._broken = True
+            if isinstance(exc, _NoRoom):
+                reason = exc.reason
+            else:
+                reason = storage_reason(exc, self._store.path) or f"the database failed ({exc})"
+            self._pending.append(
+                Notice(f"This answer could not be saved to the history: {reason}.")
+            )
+            self._mark_unsaved(reason)
+
+    def _mark_unsaved(self, reason: str) -> None:
+        """Leave the turn failed rather than 'streaming'; the answer shown is not lost.
+
+        Changing the status rewrites the saved text; where even that no longer fits, the turn
+        is closed without its text. If that fails too, the next start of the app marks the
+        turn interrupted.
+        """
+        if self._turn_id is None:
+            return
+        error = f"Not saved in full: {reason}."
+        try:
+            self._store.update_turn(self._turn_id, status="failed", error=error)
+            return
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("Could not mark the unsaved turn: %s", exc)
+        try:  # a few pages at most: the text saved so far goes, the turn is closed
+            self._store.abandon_turn(self._turn_id, error)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("Could not abandon the unsaved turn: %s", exc)

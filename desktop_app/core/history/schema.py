@@ -6,6 +6,8 @@ import sqlite3
 from pathlib import Path
 
 from desktop_app.core.errors import ConfigError
+from desktop_app.core.history import search
+from desktop_app.core.history.disk_errors import HistoryUnavailable, storage_reason
 
 # MIGRATIONS[n] takes a database from user_version n to n + 1. Never edit a shipped entry:
 # append a new one, so every older database walks the same path to the current schema.
@@ -55,6 +57,24 @@ MIGRATIONS: tuple[str, ...] = (
         title, transcript, questions, answers, tokenize = 'trigram'
     );
     """,
+    """
+    -- Every character and pair of characters of the indexed text, for one- and two-character
+    -- queries, which trigram cannot answer (see search.py). Contentless and without positions:
+    -- only which conversations contain each pair is kept.
+    CREATE VIRTUAL TABLE search_grams USING fts5(
+        text, content = '', detail = 'none', tokenize = 'trigram'
+    );
+    INSERT INTO search_grams (rowid, text)
+        SELECT rowid, search_grams_text(title, transcript, questions, answers)
+        FROM search_index;
+    """,
+    """
+    -- Why the final answer was judged as it was, and what else was checked with the answer:
+    -- one JSON object per turn ({"steps": [...], "plot": {...}}; keys are added, never
+    -- renamed, so an older app reading a newer row ignores what it does not know).
+    ALTER TABLE turns ADD COLUMN final_reason TEXT;
+    ALTER TABLE turns ADD COLUMN details TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 NEWER_VERSION_MESSAGE = "The history database was written by a newer version of Qwen Math."
@@ -62,10 +82,13 @@ NEWER_VERSION_MESSAGE = "The history database was written by a newer version of 
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at `path`; refuse newer ones."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Autocommit mode: transactions are explicit BEGIN/COMMIT, so none is ever left open by
-    # the module's implicit ones, and a readable error never leaves a write pending.
-    conn = sqlite3.connect(path, isolation_level=None, timeout=5.0, check_same_thread=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode: transactions are explicit BEGIN/COMMIT, so none is ever left open by
+        # the module's implicit ones, and a readable error never leaves a write pending.
+        conn = sqlite3.connect(path, isolation_level=None, timeout=5.0, check_same_thread=False)
+    except (OSError, sqlite3.Error) as exc:
+        raise unusable(exc, path) from None
     try:
         # Read the version before anything that writes (journal_mode=WAL rewrites the header):
         # a newer database must be left exactly as it was.
@@ -78,17 +101,25 @@ def connect(path: Path) -> sqlite3.Connection:
         # cut can lose the last commits, never corrupt the database.
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        search.register(conn)  # index writes, and the migration that adds search_grams, call it
         _migrate(conn, version)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise ConfigError(
-            f"The history database {path.name} cannot be opened ({exc}); "
-            "move it aside to start afresh."
-        ) from None
+        raise unusable(exc, path) from None
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def unusable(exc: BaseException, path: Path) -> ConfigError:
+    """The error for a database that cannot be used: the disk's fault, or a damaged file."""
+    reason = storage_reason(exc, path)
+    if reason is not None:
+        return HistoryUnavailable(reason)
+    return ConfigError(
+        f"The history database {path.name} cannot be opened ({exc}); move it aside to start afresh."
+    )
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:

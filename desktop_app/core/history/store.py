@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -29,7 +31,7 @@ DB_NAME = "history.sqlite3"
 _SUMMARY = "id, title, created_at, updated_at, image_sha256"
 _TURN = (
     "id, conversation_id, position, question, answer, final_answer, final_check, status, "
-    "error, reader_model, solver_model, created_at, updated_at"
+    "error, reader_model, solver_model, created_at, updated_at, final_reason, details"
 )
 
 
@@ -128,6 +130,8 @@ class HistoryStore:
         error: str | None = None,
         reader_model: str | None = None,
         solver_model: str | None = None,
+        final_reason: str | None = None,
+        details: Mapping[str, Any] | None = None,
     ) -> None:
         """Change the given fields of a turn (None leaves a field as it is)."""
         if status is not None and status not in TURN_STATUSES:
@@ -140,6 +144,8 @@ class HistoryStore:
             "error": error,
             "reader_model": reader_model,
             "solver_model": solver_model,
+            "final_reason": final_reason,
+            "details": None if details is None else json.dumps(details, ensure_ascii=False),
         }
         given = {name: value for name, value in fields.items() if value is not None}
         now = self._clock()
@@ -157,6 +163,17 @@ class HistoryStore:
             self._touch(row[0], now)
             if answer is not None:
                 search.refresh(self._conn, self._num(row[0]))
+
+    def abandon_turn(self, turn_id: int, error: str) -> None:
+        """Mark a turn failed and drop its text, writing as few pages as possible: for a disk
+        too full to rewrite the text. The search index keeps the old text until the
+        conversation next changes."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE turns SET status = 'failed', error = ?, answer = '', updated_at = ? "
+                "WHERE id = ?",
+                (error, self._clock(), turn_id),
+            )
 
     def set_transcript(self, conv_id: str, transcript: str) -> None:
         """Replace the transcript (the title follows it unless the user renamed it)."""
@@ -187,7 +204,7 @@ class HistoryStore:
             sha256 = conn.execute(
                 "SELECT image_sha256 FROM conversations WHERE num = ?", (num,)
             ).fetchone()[0]
-            conn.execute("DELETE FROM search_index WHERE rowid = ?", (num,))
+            search.forget(conn, num)
             conn.execute("DELETE FROM conversations WHERE num = ?", (num,))
             shared = (
                 sha256 is not None
@@ -234,7 +251,7 @@ class HistoryStore:
                 (conv_id,),
             ).fetchall()
         return Conversation(
-            row[0], row[1], row[2], row[3], row[4], row[5], tuple(Turn(*t) for t in turns)
+            row[0], row[1], row[2], row[3], row[4], row[5], tuple(_turn(t) for t in turns)
         )
 
     def list(self, limit: int = 50, offset: int = 0) -> tuple[ConversationSummary, ...]:
@@ -312,3 +329,12 @@ class HistoryStore:
 
     def _touch(self, conv_id: str, now: float) -> None:
         self._conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conv_id))
+
+
+def _turn(row: tuple[Any, ...]) -> Turn:
+    """A turn from its row; details that do not parse as a JSON object read as none."""
+    try:
+        parsed = json.loads(row[-1]) if row[-1] else {}
+    except ValueError:
+        parsed = {}
+    return replace(Turn(*row[:-1]), details=parsed if isinstance(parsed, dict) else {})

@@ -93,9 +93,10 @@ class PlotSpec:
         return tuple(dict.fromkeys(s.text for s in self.series))
 
     def to_event(self) -> PlotReady:
-        """The pipeline's `plot` event for this spec."""
+        """The pipeline's `plot` event for this spec (the whole spec rides along as JSON data)."""
         points = tuple(PlotPoint(_round(m.x), _round(m.y), m.label) for m in self.points)
-        return PlotReady(self.functions, points, (self.x_range[0], self.x_range[1]))
+        x_range = (self.x_range[0], self.x_range[1])
+        return PlotReady(self.functions, points, x_range, spec=self.to_json())
 
     def with_series(self, *series: Series) -> PlotSpec:
         """This spec with more series (a function the user typed)."""

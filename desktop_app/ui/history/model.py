@@ -159,7 +159,7 @@ class HistoryListModel(QAbstractListModel):
         self.endResetModel()
 
     def show_hits(self, query: str, hits: Sequence[SearchHit]) -> None:
-        """Show search hits for `query` (best first) instead of the whole history."""
+        """Show search hits for `query` (newest first) instead of the whole history."""
         self._today = self._now()
         self.beginResetModel()
         self._clear()

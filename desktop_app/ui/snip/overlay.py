@@ -1,8 +1,12 @@
 """The snip overlay: the frozen, dimmed desktop on every screen; drag a rectangle to solve it.
 
-The selection lives in device pixels of the virtual desktop (see docs/adr/006): each
-pointer position is mapped through the screen under it, and the PNG is cut from ONE
-device-pixel grab, so it holds exactly the pixels under the rectangle, on any mix of DPRs.
+On X11, Windows and macOS the selection lives in device pixels of the virtual desktop (see
+docs/adr/006): each pointer position is mapped through the screen under it, and the PNG is
+cut from ONE device-pixel grab, so it holds exactly the pixels under the rectangle, on any
+mix of DPRs. On Wayland (docs/adr/014) clients know no global positions and every output
+has its own scale: the selection lives in the compositor's logical coordinates, each
+overlay is full screen on its own output showing that output's native pixels, and the PNG
+is what `grim -g` would capture of the rectangle.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -24,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.capture import CaptureError, DesktopImage, capture_desktop
+from desktop_app.capture.base import FrozenDesktop, OutputsImage
 from desktop_app.capture.png import png_from_qimage
 from desktop_app.capture.qt_screen import device_rect
 
@@ -34,11 +40,19 @@ EDGE = QColor(80, 160, 255)
 
 
 class _ScreenMap:
-    """Where one screen's logical area lies in the desktop image's device pixels."""
+    """Where one screen lies in selection coordinates, and the frozen pixels it shows.
 
-    def __init__(self, screen: QScreen, device: QRect) -> None:
+    `device`: the screen's rectangle in selection coordinates (device pixels of the desktop
+    image; logical ones on Wayland); `tile`: its frozen pixels, `tile_scale` of them per
+    selection unit (1, or the output's native scale on Wayland).
+    """
+
+    def __init__(
+        self, screen: QScreen, device: QRect, tile: QImage, tile_scale: float = 1.0
+    ) -> None:
         self.screen, self.logical, self.device = screen, screen.geometry(), device
         self.scale = device.width() / max(1, self.logical.width())
+        self.tile, self.tile_scale = tile, tile_scale
 
     def to_device(self, point: QPointF) -> QPoint:
         """Logical global point -> device pixel whose top-left corner it is nearest to."""
@@ -56,19 +70,18 @@ class _ScreenMap:
         )
 
 
-def screen_maps(desktop: DesktopImage) -> list[_ScreenMap]:
-    """Each screen's device rectangle in the desktop image.
-
-    When the image does not match Qt's device layout (portal or tool grabs on Wayland,
-    which may be rendered at another scale), the logical layout is scaled uniformly onto it.
-    """
+def screen_maps(desktop: FrozenDesktop) -> list[_ScreenMap]:
+    """Each screen's rectangle in selection coordinates, and its frozen pixels."""
+    if isinstance(desktop, OutputsImage):
+        return output_maps(desktop)
     screens = QGuiApplication.screens()
-    maps = [_ScreenMap(screen, device_rect(screen)) for screen in screens]
+    rects = [device_rect(screen) for screen in screens]
     bounds = QRect()
-    for item in maps:
-        bounds = bounds.united(item.device)
+    for rect in rects:
+        bounds = bounds.united(rect)
     if bounds == desktop.rect:
-        return maps
+        return [_ScreenMap(s, r, desktop.crop(r)) for s, r in zip(screens, rects, strict=True)]
+    # a grab that does not match Qt's device layout: the logical layout scaled onto it
     virtual = screens[0].virtualGeometry()
     factor = desktop.image.width() / max(1, virtual.width())
     result = []
@@ -80,7 +93,21 @@ def screen_maps(desktop: DesktopImage) -> list[_ScreenMap]:
             round(g.width() * factor),
             round(g.height() * factor),
         )
-        result.append(_ScreenMap(screen, rect))
+        result.append(_ScreenMap(screen, rect, desktop.crop(rect)))
+    return result
+
+
+def output_maps(desktop: OutputsImage) -> list[_ScreenMap]:
+    """Wayland: each screen's output by name (or by place), in logical coordinates."""
+    result = []
+    for screen in QGuiApplication.screens():
+        output = desktop.output(screen.name()) or next(
+            (item for item in desktop.outputs if item.logical == screen.geometry()), None
+        )
+        if output is None:
+            log.warning("snip: no frozen image of the screen %s", screen.name())
+            continue
+        result.append(_ScreenMap(screen, output.logical, output.image, output.scale))
     return result
 
 
@@ -91,11 +118,11 @@ class SnipOverlay(QObject):
     cancelled = Signal()
     failed = Signal(str)
 
-    def __init__(self, capture: Callable[[], DesktopImage] = capture_desktop) -> None:
+    def __init__(self, capture: Callable[[], FrozenDesktop] = capture_desktop) -> None:
         super().__init__()
         self._capture = capture
         self._windows: list[_ScreenOverlay] = []
-        self._desktop: DesktopImage | None = None
+        self._desktop: FrozenDesktop | None = None
         self._maps: list[_ScreenMap] = []
         self._anchor: QPoint | None = None
         self.selection = QRect()  # device pixels of the virtual desktop
@@ -121,11 +148,20 @@ class SnipOverlay(QObject):
             log.warning("snip: %s", exc)
             self.failed.emit(str(exc))
             return False
+        if isinstance(self._desktop, DesktopImage) and self._desktop.picked:
+            # the desktop's own screenshot dialog already let the user choose
+            png, self._desktop = png_from_qimage(self._desktop.image), None
+            self.snipped.emit(png)
+            return True
         self._maps = screen_maps(self._desktop)
+        if not self._maps:
+            self._desktop = None
+            self.failed.emit(self.tr("No screen could be shown for the snip."))
+            return False
         self._anchor, self.selection = None, QRect()
-        self._windows = [_ScreenOverlay(self, item, self._desktop) for item in self._maps]
+        self._windows = [_ScreenOverlay(self, item) for item in self._maps]
         for window in self._windows:
-            window.show()
+            window.present()
         self._windows[0].activateWindow()
         return True
 
@@ -194,7 +230,7 @@ class SnipOverlay(QObject):
 class _ScreenOverlay(QWidget):
     """A frameless full-screen window showing one screen's part of the frozen desktop."""
 
-    def __init__(self, owner: SnipOverlay, screen_map: _ScreenMap, desktop: DesktopImage) -> None:
+    def __init__(self, owner: SnipOverlay, screen_map: _ScreenMap) -> None:
         super().__init__(
             None,
             Qt.WindowType.FramelessWindowHint
@@ -203,14 +239,32 @@ class _ScreenOverlay(QWidget):
         )
         self._owner, self._map = owner, screen_map
         # the screen's device pixels, drawn 1:1 thanks to the device pixel ratio
-        self._tile = desktop.crop(screen_map.device)
-        self._tile.setDevicePixelRatio(screen_map.scale)
+        self._tile = QImage(screen_map.tile)
+        self._tile.setDevicePixelRatio(screen_map.scale * screen_map.tile_scale)
+        # Wayland: no client knows where its window is; a full-screen window on its own
+        # output does, and tiling compositors leave full-screen windows whole
+        self._wayland = QGuiApplication.platformName().startswith("wayland")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setMouseTracking(False)
         self.setScreen(screen_map.screen)
         self.setGeometry(screen_map.logical)
         self.setWindowTitle(self.tr("Qwen Math snip"))
+
+    def present(self) -> None:
+        """Show on this window's screen: full screen on that output under Wayland."""
+        if self._wayland:
+            self.showFullScreen()
+        else:
+            self.show()
+
+    def _global(self, event: QMouseEvent) -> QPointF:
+        """The pointer in global logical coordinates (Wayland: from this output's origin)."""
+        if self._wayland:
+            # while a button is held the compositor keeps sending positions relative to
+            # this surface, past its edges: a drag across outputs stays exact
+            return QPointF(self._map.logical.topLeft()) + event.position()
+        return event.globalPosition()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         painter = QPainter(self)
@@ -228,7 +282,10 @@ class _ScreenOverlay(QWidget):
         painter.end()
 
     def _tile_rect(self, part: QRect) -> QRectF:
-        return QRectF(part.translated(-self._map.device.topLeft()))
+        local, scale = part.translated(-self._map.device.topLeft()), self._map.tile_scale
+        return QRectF(
+            local.x() * scale, local.y() * scale, local.width() * scale, local.height() * scale
+        )
 
     def _draw_size(self, painter: QPainter, local: QRectF) -> None:
         selection = self._owner.selection
@@ -250,16 +307,16 @@ class _ScreenOverlay(QWidget):
         if event.button() == Qt.MouseButton.LeftButton:
             # global, not local: Qt maps global positions through the screen under the
             # pointer, local ones through this window's screen (wrong across a DPR border)
-            self._owner.press(event.globalPosition())
+            self._owner.press(self._global(event))
         elif event.button() == Qt.MouseButton.RightButton:
             self._owner.cancel()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
-        self._owner.move(event.globalPosition())
+        self._owner.move(self._global(event))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
         if event.button() == Qt.MouseButton.LeftButton:
-            self._owner.release(event.globalPosition())
+            self._owner.release(self._global(event))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         if event.key() == Qt.Key.Key_Escape:

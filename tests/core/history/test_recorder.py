@@ -13,8 +13,12 @@ from desktop_app.core.events import (
     FinalAnswer,
     Finished,
     ImageReady,
+    Notice,
+    PlotPoint,
+    PlotReady,
     Retrying,
     StageStarted,
+    StepChecked,
     TranscriptDelta,
 )
 from desktop_app.core.history.recorder import record
@@ -206,7 +210,53 @@ def test_retrying_passes_through(store: HistoryStore) -> None:
 
 
 def test_broken_store_does_not_stop_the_answer(store: HistoryStore) -> None:
-    """GIVEN a store that fails to write WHEN recorded THEN events still flow, without an id."""
+    """GIVEN a store that fails to write WHEN recorded THEN events still flow, without an id,
+    and one Notice says the answer could not be saved."""
     store.close()  # every write now raises sqlite3.ProgrammingError
     events = [StageStarted("solve", "m"), AnswerDelta("4"), Finished()]
-    assert list(record(iter(events), store, question="q")) == events
+    seen = list(record(iter(events), store, question="q"))
+    notices = [e for e in seen if isinstance(e, Notice)]
+    assert [e for e in seen if not isinstance(e, Notice)] == events
+    assert len(notices) == 1
+    assert notices[0].message.startswith("This answer could not be saved to the history: ")
+
+
+def test_the_checks_that_follow_the_answer_are_saved_with_the_turn(store: HistoryStore) -> None:
+    """GIVEN a run whose answer was checked, its steps judged and its function plotted
+    WHEN recorded THEN the turn keeps the reason, every step check and the plot's spec."""
+    answer = ["$2x + 3 = 11$\n\n", "$2x = 9$\n\n", "$x = 4$"]
+    spec = {"version": 1, "kind": "equation", "functions": ["2*x + 3"], "series": []}
+    events = [
+        *image_run(answer, Finished())[:-1],
+        StepChecked("2x + 3 = 11", "2x = 9", "wrong", "at x = 4 the left side is 8", 11, 19),
+        FinalAnswer("4", "verified", "x = 4 gives 2x + 3 = 11."),
+        PlotReady(("2*x + 3",), (PlotPoint(4.0, 11.0, "x = 4"),), (-1.0, 6.0), spec=spec),
+        Finished(),
+    ]
+    seen = list(record(iter(events), store, question="", reads_image=True))
+    finished = seen[-1]
+    assert isinstance(finished, Finished)
+    assert finished.conversation_id is not None
+    (turn,) = store.get(finished.conversation_id).turns
+    assert (turn.final_check, turn.final_reason) == ("verified", "x = 4 gives 2x + 3 = 11.")
+    assert turn.details["steps"] == [
+        {
+            "before": "2x + 3 = 11",
+            "after": "2x = 9",
+            "verdict": "wrong",
+            "reason": "at x = 4 the left side is 8",
+            "start": 11,
+            "end": 19,
+        }
+    ]
+    assert turn.details["plot"] == spec
+
+
+def test_a_turn_without_checks_reads_back_with_no_details(store: HistoryStore) -> None:
+    """GIVEN a run with no final answer WHEN recorded THEN the turn has no reason, no details."""
+    seen = list(record(iter(image_run(["no box"], Finished())), store, question=""))
+    finished = seen[-1]
+    assert isinstance(finished, Finished)
+    assert finished.conversation_id is not None
+    (turn,) = store.get(finished.conversation_id).turns
+    assert (turn.final_reason, dict(turn.details)) == (None, {})

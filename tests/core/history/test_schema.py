@@ -83,3 +83,25 @@ def test_garbage_file_is_a_config_error(tmp_path: Path) -> None:
     path.write_bytes(b"not a database at all" * 100)
     with pytest.raises(ConfigError, match="cannot be opened"):
         HistoryStore(path)
+
+
+def test_a_turn_saved_before_check_details_existed_reads_back_without_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a database written before turns kept a reason and details (version 2), with a turn
+    WHEN the current app opens it THEN the turn reads back whole, with no reason and no details."""
+    path = tmp_path / "history.sqlite3"
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    with HistoryStore(path) as store:
+        conv_id = store.create_conversation(None, "Solve $x + 1 = 3$.")
+        turn_id = store.add_turn(conv_id, "")
+        store.update_turn(turn_id, answer="$x = 2$", final_answer="2", final_check="unchecked")
+    monkeypatch.undo()
+    with HistoryStore(path) as store:
+        (turn,) = store.get(conv_id).turns
+        assert (turn.answer, turn.final_answer, turn.final_reason) == ("$x = 2$", "2", None)
+        assert dict(turn.details) == {}
+        store.update_turn(turn_id, final_reason="x = 2 gives 3.", details={"steps": []})
+        (turn,) = store.get(conv_id).turns
+        assert (turn.final_reason, dict(turn.details)) == ("x = 2 gives 3.", {"steps": []})

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.core.history import schema
 from desktop_app.core.history.search import MATCH_END, MATCH_START
 from desktop_app.core.history.store import HistoryStore
+from tests.fakes.clock import FakeClock
 
 
 @pytest.fixture
@@ -56,13 +58,91 @@ def test_prefix_search_as_you_type(store: HistoryStore, filled: dict[str, str], 
     assert found(store, typed) == {filled["integral"]}
 
 
-def test_short_terms_fall_back_to_a_scan(store: HistoryStore, filled: dict[str, str]) -> None:
+def test_short_terms_match_as_substrings(store: HistoryStore, filled: dict[str, str]) -> None:
     """GIVEN one- and two-character queries WHEN searched THEN substring matching still works."""
     assert found(store, "e^") == {filled["integral"]}
     assert found(store, "^") == {filled["square"], filled["integral"]}
     assert found(store, "dx") == {filled["integral"]}
+    assert found(store, "DX") == {filled["integral"]}  # case-insensitive
     assert found(store, "5x integral") == set()
     assert found(store, "5x Solve") == {filled["square"]}
+    assert found(store, "} +") == {filled["frac"]}  # both short
+    assert found(store, "q") == set()
+
+
+def test_hits_come_newest_first(store: HistoryStore, clock: FakeClock) -> None:
+    """GIVEN three matching conversations WHEN searched THEN the newest comes first, for long,
+    short and mixed queries alike, and the limit keeps the newest."""
+    ids = []
+    for n in range(3):
+        ids.append(store.create_conversation(None, f"Integrate $x^{n}$ from 0 to 1."))
+        clock.advance(60)
+    newest_first = ids[::-1]
+    for query in ("Integrate", "x", "x^", "Integrate x"):
+        assert [h.conversation.id for h in store.search(query)] == newest_first, query
+        assert [h.conversation.id for h in store.search(query, limit=2)] == newest_first[:2]
+
+
+def test_snippet_marks_short_terms(store: HistoryStore, filled: dict[str, str]) -> None:
+    """GIVEN a two-character query WHEN searched THEN the snippet marks it where it occurs."""
+    (hit,) = store.search("dx")
+    assert f"{MATCH_START}dx{MATCH_END}" in hit.snippet
+
+
+def test_delete_leaves_no_trace_in_either_index(
+    store: HistoryStore, filled: dict[str, str]
+) -> None:
+    """GIVEN a conversation WHEN deleted THEN neither long nor short terms find it and both
+    indexes are still sound."""
+    store.delete(filled["integral"])
+    assert found(store, "antiderivative") == set()
+    assert found(store, "dx") == set()
+    assert found(store, "^") == {filled["square"]}
+    store._conn.execute("INSERT INTO search_index (search_index) VALUES ('integrity-check')")
+
+
+def test_rows_from_before_the_pair_index_are_indexed(tmp_path: Path) -> None:
+    """GIVEN a database written before one- and two-character search had its own index WHEN
+    the store opens it THEN short terms find its conversations, and edits replace what they
+    find."""
+    path = tmp_path / "history.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in schema._statements(schema.MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO conversations (num, id, created_at, updated_at, title, transcript) "
+        "VALUES (1, 'c1', 0, 0, 'Old', 'Solve $y^2 = 9$.')"
+    )
+    conn.execute(
+        "INSERT INTO search_index (rowid, title, transcript, questions, answers) "
+        "VALUES (1, 'Old', 'Solve $y^2 = 9$.', '', '')"
+    )
+    conn.close()
+    with HistoryStore(path) as store:
+        assert found(store, "y^") == {"c1"}
+        store.set_transcript("c1", "Solve $z^2 = 9$.")
+        assert found(store, "y^") == set()
+        assert found(store, "z^") == {"c1"}  # and "y^" no more: the old pairs were removed
+
+
+def test_rows_indexed_without_pairs_are_healed_by_an_edit(store: HistoryStore) -> None:
+    """GIVEN a conversation written straight into the rows and the trigram index (a bulk import)
+    WHEN it is edited, twice THEN short terms find its text, and only its current text."""
+    store._conn.execute(
+        "INSERT INTO conversations (num, id, created_at, updated_at, title, transcript) "
+        "VALUES (7, 'bulk', 0, 0, 'Bulk', 'Find $k$.')"
+    )
+    store._conn.execute(
+        "INSERT INTO search_index (rowid, title, transcript, questions, answers) "
+        "VALUES (7, 'Bulk', 'Find $k$.', '', '')"
+    )
+    assert found(store, "$k") == set()
+    store.set_transcript("bulk", "Find $k$ and $m$.")
+    assert found(store, "$k") == {"bulk"}
+    assert found(store, "$m") == {"bulk"}
+    store.set_transcript("bulk", "Find $n$.")
+    assert found(store, "$k") == set()
 
 
 @pytest.mark.parametrize("query", ['"', "AND", "NEAR(", "*", "x OR y", "-x", "(", "'; --", "%_"])

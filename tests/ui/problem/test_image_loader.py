@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QImage
 from desktop_app.core import images
 from desktop_app.ui.problem.image_loader import ImageLoader, preview, qimage_to_png
 from tests.fakes.dashscope_server import FakeDashScope
-from tests.ui.helpers import drop_file, problem_file
+from tests.ui.helpers import drop_file, problem_file, shows_final
 
 TRANSCRIPT = "Solve $x^2 - 5x + 6 = 0$."
 
@@ -50,7 +50,7 @@ def test_a_dropped_file_is_read_once_off_the_gui_thread_and_shown_at_once(
     qtbot.waitUntil(window.drop_area.has_image, timeout=5000)
     assert window.transcript_editor.text() == ""  # the reader has not answered yet
     assert window.state.image == path.read_bytes()
-    qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 2, 3", timeout=20000)
+    qtbot.waitUntil(lambda: shows_final(window, "2, 3"), timeout=20000)
     assert reads == ["image-read"]
 
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from tests.fakes.dashscope_server import FakeDashScope
+from tests.ui.helpers import shows_final
 
 
 def test_enter_in_the_question_box_solves_text_without_the_reader(
@@ -22,7 +23,7 @@ def test_enter_in_the_question_box_solves_text_without_the_reader(
     editor.setFocus()
     QTest.keyClicks(editor, "What is $2+2$?")
     QTest.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 4", timeout=15000)
+    qtbot.waitUntil(lambda: shows_final(window, "4"), timeout=15000)
     assert [r.endpoint for r in dashscope.requests] == ["text"]
     assert dashscope.requests[0].messages[-1]["content"] == "What is $2+2$?"
 
@@ -42,7 +43,7 @@ def test_sketch_is_read_as_an_image_cropped_to_the_ink(
         QTest.mouseMove(pad, QPoint(x, 60 + (x - 60) // 4))
     QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(180, 90))
     window.solve_action.trigger()
-    qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: x^2", timeout=15000)
+    qtbot.waitUntil(lambda: shows_final(window, "x^2"), timeout=15000)
     url = dashscope.requests[0].content_parts("image")[0]
     image = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("L")
     width, height = image.size
@@ -65,7 +66,7 @@ def test_corrected_transcript_is_solved_without_reading_again(
     dashscope.script_text("$\\boxed{7}$", endpoint="text")
     dashscope.script_text("$\\boxed{2}$", endpoint="text")
     assert drop_file(window.drop_area, problem_file(tmp_path))
-    qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 7", timeout=15000)
+    qtbot.waitUntil(lambda: shows_final(window, "7"), timeout=15000)
     editor = window.transcript_editor
     assert not editor.editor.isReadOnly()
     editor.editor.setFocus()
@@ -73,7 +74,7 @@ def test_corrected_transcript_is_solved_without_reading_again(
     QTest.keyClicks(editor.editor, "Solve $x + 1 = 3$.")  # typed, as a user corrects it
     assert editor.is_modified()
     window.solve_action.trigger()
-    qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 2", timeout=15000)
+    qtbot.waitUntil(lambda: shows_final(window, "2"), timeout=15000)
     assert [r.endpoint for r in dashscope.requests] == ["multimodal", "text", "text"]
     assert dashscope.requests[-1].messages[-1]["content"] == "Solve $x + 1 = 3$."
 

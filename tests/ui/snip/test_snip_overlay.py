@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtTest import QTest
 
@@ -101,3 +101,30 @@ def test_capture_failure_is_reported(qtbot: Any) -> None:
         assert snip.start() is False
     assert blocker.args == ["The screen could not be captured. Install grim."]
     assert not snip.is_open
+
+
+def test_per_output_desktop_snips_native_pixels_in_logical_coordinates(qtbot: Any) -> None:
+    """GIVEN a Wayland-style frozen desktop (the screen's output at scale 2, logical layout)
+    WHEN dragging THEN the selection is logical and the snip holds the output's native pixels."""
+    import numpy as np
+
+    from desktop_app.capture.base import OutputImage, OutputsImage
+
+    screen = QGuiApplication.primaryScreen()
+    logical = screen.geometry()
+    width, height = logical.width() * 2, logical.height() * 2
+    x = np.arange(width, dtype=np.uint32)[None, :]
+    y = np.arange(height, dtype=np.uint32)[:, None]
+    bgrx = ((x & 255) << 16 | (y & 255) << 8 | (x >> 8) | (y >> 8) << 4).astype("<u4")
+    image = QImage(bgrx.tobytes(), width, height, QImage.Format.Format_RGB32).copy()
+    frozen = OutputsImage((OutputImage(logical, image, screen.name()),))
+    snip = SnipOverlay(capture=lambda: frozen)
+    assert snip.start()
+    with qtbot.waitSignal(snip.snipped, timeout=2000) as blocker:
+        drag(snip.windows[0], QPoint(30, 40), QPoint(130, 90))
+    assert snip.selection == QRect(30, 40, 100, 50)
+    png = Image.open(io.BytesIO(blocker.args[0]))
+    assert png.size == (200, 100)
+    source = Image.frombuffer("RGB", (width, height), bgrx.tobytes(), "raw", "BGRX", 0, 1)
+    assert png.tobytes() == source.crop((60, 80, 260, 180)).tobytes()  # native, 1:1
+    assert png.getpixel((0, 0)) == (60, 80, 0)

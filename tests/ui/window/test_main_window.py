@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.fakes.dashscope_server import FakeDashScope
 from tests.ui.conftest import ARTIFACTS, KeyPrompt, run_js, wait_js
-from tests.ui.helpers import drop_file, problem_file
+from tests.ui.helpers import drop_file, problem_file, shows_final
 
 TRANSCRIPT = "Solve $x^2 - 5x + 6 = 0$."
 ANSWER = (
@@ -32,7 +32,10 @@ def test_dropped_image_shows_transcript_and_typeset_answer(
     dashscope.script_text(TRANSCRIPT, endpoint="multimodal")
     dashscope.script_text(ANSWER, endpoint="text")
     assert drop_file(window.drop_area, problem_file(tmp_path))
-    qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 2, 3", timeout=20000)
+    qtbot.waitUntil(
+        lambda: window.status_label.text() == "Final answer: 2, 3 (verified by SymPy)",
+        timeout=20000,
+    )
     assert window.transcript_editor.text() == TRANSCRIPT
     assert window.drop_area.has_image()
     view = window.answer_view
@@ -108,7 +111,7 @@ def test_missing_key_asks_then_solves(
     dashscope.script_text("$\\boxed{2}$", endpoint="text")
     window.question_edit.setPlainText("1+1")
     window.solve_action.trigger()
-    qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 2", timeout=15000)
+    qtbot.waitUntil(lambda: shows_final(window, "2"), timeout=15000)
     assert key_prompt.calls == 1
     assert dashscope.requests[-1].api_key is not None
 
@@ -131,7 +134,7 @@ def test_a_key_dialog_with_its_own_event_loop_still_leads_to_the_answer(
     monkeypatch.setattr(window.answer_run, "_ask_api_key", modal_prompt)
     window.question_edit.setPlainText("1+1")
     window.solve_action.trigger()
-    qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 2", timeout=15000)
+    qtbot.waitUntil(lambda: shows_final(window, "2"), timeout=15000)
     assert dashscope.requests[-1].api_key is not None
 
 
@@ -143,7 +146,7 @@ def test_pasted_image_is_solved(qtbot: Any, window: Any, dashscope: FakeDashScop
     dashscope.script_text("An empty box.", endpoint="multimodal")
     dashscope.script_text("Nothing to solve: $\\boxed{0}$", endpoint="text")
     window.paste_action.trigger()
-    qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 0", timeout=15000)
+    qtbot.waitUntil(lambda: shows_final(window, "0"), timeout=15000)
     assert window.transcript_editor.text() == "An empty box."
     sent = dashscope.requests[0].content_parts("image")[0]
     assert sent.startswith("data:image/png;base64,")

@@ -11,6 +11,7 @@ import pytest
 
 from desktop_app.core.settings import ServerProfile, Settings
 from tests.fakes.openai_server import FakeOpenAI
+from tests.ui.helpers import shows_final
 
 MODEL = "Qwen/Qwen2.5-Math-72B-Instruct"
 
@@ -52,7 +53,7 @@ def test_a_server_profile_solves_from_the_window(qtbot: Any, lab_window: Any) ->
     lab_window.server.script_text("By vLLM: $\\boxed{12}$")
     lab_window.question_edit.setPlainText("What is 3 times 4?")
     lab_window.solve_action.trigger()
-    qtbot.waitUntil(lambda: lab_window.status_label.text() == "Final answer: 12", timeout=20000)
+    qtbot.waitUntil(lambda: shows_final(lab_window, "12"), timeout=20000)
     request = lab_window.server.chat_requests()[-1]
     assert request.body["model"] == MODEL
     assert request.body["stream"] is True
@@ -145,7 +146,7 @@ def test_a_backend_warning_is_shown_above_the_answer(
         server.script_text("$\\boxed{1}$")
         window.question_edit.setPlainText("One?")
         window.solve_action.trigger()
-        qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 1", timeout=20000)
+        qtbot.waitUntil(lambda: shows_final(window, "1"), timeout=20000)
         notice = run_js(qtbot, window.answer_view, "document.getElementById('notice').innerText")
         assert notice == warning
         assert window.shutdown(5.0)

@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.fakes.dashscope_server import FakeDashScope
 from tests.ui.conftest import KeyPrompt, run_js, wait_js
-from tests.ui.helpers import drop_file, problem_file
+from tests.ui.helpers import drop_file, problem_file, shows_final
 
 TRANSCRIPT = "Solve $x + 1 = 3$."
 
@@ -25,7 +25,7 @@ def test_solved_problem_is_saved_listed_and_continued_with_memory(
     dashscope.script_text("Subtract one: $\\boxed{2}$", endpoint="text")
     dashscope.script_text("Check: $2 + 1 = 3$. $\\boxed{2}$", endpoint="text")
     assert drop_file(window.drop_area, problem_file(tmp_path))
-    qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 2", timeout=20000)
+    qtbot.waitUntil(lambda: shows_final(window, "2"), timeout=20000)
     qtbot.waitUntil(lambda: store.count() == 1, timeout=5000)
     sidebar = window.history_sidebar
     qtbot.waitUntil(lambda: sidebar.model.rowCount() == 1, timeout=5000)
@@ -82,7 +82,7 @@ def test_a_follow_up_that_needed_a_key_stays_in_its_conversation(
     dashscope.script_text("Check: $2 + 1 = 3$. $\\boxed{2}$", endpoint="text")
     window.question_edit.setPlainText(TRANSCRIPT)
     window.solve_action.trigger()
-    qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 2", timeout=15000)
+    qtbot.waitUntil(lambda: shows_final(window, "2"), timeout=15000)
     qtbot.waitUntil(lambda: not window.stop_action.isEnabled(), timeout=10000)  # run ended
     assert store.count() == 1
     monkeypatch.delenv("DASHSCOPE_API_KEY")

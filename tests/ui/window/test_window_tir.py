@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.fakes.dashscope_server import FakeDashScope
 from tests.ui.conftest import ARTIFACTS, ConsentPrompt, run_js, wait_js
+from tests.ui.helpers import shows_final
 
 CODE_TURN = "Let me compute.\n```python\nprint(6 * 7)\n```\n```output\nmade up\n```\n"
 
@@ -23,7 +24,7 @@ def test_tir_asks_consent_runs_code_and_verifies_the_answer(
     window.solve_action.trigger()
     status = window.status_label
     qtbot.waitUntil(lambda: status.text().startswith("Final answer: 42"), timeout=30000)
-    assert "matches the code's output" in window.status_label.text()
+    assert "verified by SymPy" in window.status_label.text()
     first, second = dashscope.requests
     assert first.parameters.get("stop") == ["```output"]
     assert second.messages[-1]["role"] == "assistant"
@@ -33,7 +34,7 @@ def test_tir_asks_consent_runs_code_and_verifies_the_answer(
     folded = run_js(qtbot, view, "document.querySelectorAll('details').length")
     assert folded == 2  # the code and its output, each under a summary
     final = run_js(qtbot, view, "document.getElementById('final').innerText")
-    assert "matches the code's output" in final
+    assert "verified by SymPy" in final
     qtbot.wait(300)  # let the compositor paint the typeset page before the screenshot
     ARTIFACTS.mkdir(exist_ok=True)
     assert window.grab().save(str(ARTIFACTS / "tir_answer.png"))
@@ -76,7 +77,7 @@ def test_dark_theme_window_and_answer_page(
         dashscope.script_text("Dark: $e^{i\\pi} + 1 = 0$, so $\\boxed{0}$.", endpoint="text")
         window.question_edit.setPlainText("Euler?")
         window.solve_action.trigger()
-        qtbot.waitUntil(lambda: window.status_label.text() == "Final answer: 0", timeout=20000)
+        qtbot.waitUntil(lambda: shows_final(window, "0"), timeout=20000)
         wait_js(qtbot, window.answer_view, "typesetIdle()")
         background = run_js(
             qtbot, window.answer_view, "getComputedStyle(document.documentElement).backgroundColor"

@@ -45,6 +45,7 @@ class LocalTransformersBackend:
         device: str = "auto",
         max_new_tokens: int = 2048,
         generation_timeout: float = 300.0,
+        answer_deadline_s: float | None = None,
         idle_unload_s: float | None = 600.0,
         min_pixels: int = DEFAULT_MIN_PIXELS,
         max_pixels: int = DEFAULT_MAX_PIXELS,
@@ -58,6 +59,8 @@ class LocalTransformersBackend:
             raise ConfigError("max_new_tokens must be at least 1.")
         if generation_timeout <= 0:
             raise ConfigError("The generation timeout must be positive.")
+        if answer_deadline_s is not None and answer_deadline_s <= 0:
+            raise ConfigError("The answer deadline must be positive.")
         if not PIXEL_UNIT <= min_pixels <= max_pixels:
             raise ConfigError("min_pixels must be at least 784 and at most max_pixels.")
         self.reader_model = reader_model
@@ -65,6 +68,7 @@ class LocalTransformersBackend:
         self.device = device
         self.max_new_tokens = max_new_tokens
         self.generation_timeout = generation_timeout
+        self.answer_deadline_s = answer_deadline_s
         self.idle_unload_s = idle_unload_s
         # Round to whole 28x28 patches, as Qwen's own resizing does.
         self.pixels = (
@@ -171,6 +175,7 @@ class LocalTransformersBackend:
                 ticket,
                 stop=stop,
                 timeout=self.generation_timeout,
+                deadline=self.answer_deadline_s,
             )
         finally:
             if not ticket.handed_to_thread:

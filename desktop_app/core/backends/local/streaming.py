@@ -9,9 +9,10 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from desktop_app.core.backends.local.coalescing import coalescing_streamer
 from desktop_app.core.backends.local.loading import import_lib, short
 from desktop_app.core.backends.stop_strings import StopScanner
-from desktop_app.core.errors import BackendError, Cancelled
+from desktop_app.core.errors import BackendError, Cancelled, StreamInterrupted
 
 POLL_S = 0.05  # the streamer's queue timeout: how often the reader checks cancel and liveness
 JOIN_S = 5.0  # how long to wait for generate to notice a stop before giving the thread up
@@ -65,14 +66,16 @@ def stream_generation(
     *,
     stop: Sequence[str] = (),
     timeout: float,
+    deadline: float | None = None,
 ) -> Iterator[str]:
-    """Yield new text from `model.generate(**inputs)` run on its own thread."""
+    """Yield new text from `model.generate(**inputs)` run on its own thread.
+
+    `timeout`: the most seconds without new text; `deadline`: the most for the whole reply.
+    """
     transformers = import_lib("transformers")
     torch = import_lib("torch")
     abort = threading.Event()  # set when we stop reading: timeout, stop string, consumer gone
-    streamer = transformers.TextIteratorStreamer(
-        tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=POLL_S
-    )
+    streamer = coalescing_streamer(tokenizer, timeout=POLL_S)
     criteria = transformers.StoppingCriteriaList([_stop_on_events_class()(cancel, abort)])
     failures: list[BaseException] = []
 
@@ -88,7 +91,8 @@ def stream_generation(
 
     thread = threading.Thread(target=run, name="local-generate", daemon=True)
     scanner = StopScanner(stop)
-    last_text = time.monotonic()
+    last_text = started = time.monotonic()
+    shown = False
     ticket.handed_to_thread = True
     thread.start()
     try:
@@ -105,10 +109,13 @@ def stream_generation(
                         f"The local model produced no text for {timeout:g} seconds, so it was "
                         "stopped."
                     ) from None
+                _check_deadline(started, deadline, shown)
                 continue
             last_text = time.monotonic()
+            _check_deadline(started, deadline, shown)
             safe = scanner.feed(text)
             if safe:
+                shown = True
                 yield safe
             if scanner.stopped:
                 break
@@ -122,6 +129,19 @@ def stream_generation(
     finally:
         abort.set()
         thread.join(JOIN_S)
+
+
+def _check_deadline(started: float, deadline: float | None, shown: bool) -> None:
+    """BackendError once the reply has run past `deadline` seconds (None: no deadline)."""
+    if deadline is None or time.monotonic() - started <= deadline:
+        return
+    what = (
+        f"The local model was still answering after {deadline:g} seconds "
+        "([network] answer_deadline_seconds), so it was stopped"
+    )
+    if shown:
+        raise StreamInterrupted(f"{what}; the partial answer was kept.")
+    raise BackendError(f"{what}.")
 
 
 def _generation_error(exc: BaseException) -> BackendError:

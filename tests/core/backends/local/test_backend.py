@@ -16,7 +16,7 @@ pytest.importorskip("transformers", reason="the local backend's tests need the '
 from desktop_app.core.backends.local import backend as lt
 from desktop_app.core.backends.local.backend import LocalTransformersBackend
 from desktop_app.core.backends.stop_strings import StopScanner
-from desktop_app.core.errors import BackendError, Cancelled
+from desktop_app.core.errors import BackendError, Cancelled, StreamInterrupted
 from tests.core.backends.local.conftest import (
     PROBLEM_PNG,
     QUESTION,
@@ -175,6 +175,43 @@ def test_a_silent_generate_times_out_and_is_stopped(make_backend: Any) -> None:
             list(backend.solve(QUESTION, threading.Event()))
     finally:
         del model.generate
+    assert told_to_stop.is_set()
+
+
+def test_a_generate_past_the_answer_deadline_is_stopped_keeping_its_text(
+    make_backend: Any,
+) -> None:
+    """GIVEN generate streaming text without end WHEN the answer deadline passes THEN the text
+    so far arrived, a StreamInterrupted says so, and generate itself was told to stop."""
+    backend = make_backend(answer_deadline_s=600)
+    list(backend.solve(QUESTION, threading.Event()))  # loads the model, at any machine speed
+    backend.answer_deadline_s = 0.5
+    model = loaded_model(backend)
+    told_to_stop = threading.Event()
+
+    def endless(**kwargs: Any) -> None:
+        streamer, ids = kwargs["streamer"], kwargs["input_ids"]
+        give_up = time.monotonic() + 10
+        while time.monotonic() < give_up:  # a model that never reaches its end token
+            if kwargs["stopping_criteria"](ids, None).all():
+                told_to_stop.set()
+                break
+            streamer.on_finalized_text("more ")
+            time.sleep(0.02)
+        streamer.end()
+
+    model.generate = endless
+    deltas: list[str] = []
+
+    def read_all() -> None:
+        deltas.extend(backend.solve(QUESTION, threading.Event()))
+
+    try:
+        with pytest.raises(StreamInterrupted, match=r"still answering after 0\.5 seconds"):
+            read_all()
+    finally:
+        del model.generate
+    assert "".join(deltas).startswith("more more ")
     assert told_to_stop.is_set()
 
 
