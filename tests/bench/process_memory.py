@@ -11,17 +11,18 @@ PROC = Path("/proc")
 
 @dataclass(frozen=True)
 class TreeMemory:
-    """Resident set sizes in KiB: the process, the web engine's renderers (forked by its
-    zygote, so the process's grandchildren), and its other helpers (the zygotes)."""
+    """Resident set sizes in KiB: the process; the web engine's renderers (forked by its
+    zygotes); the zygotes themselves; and any other process it started (the answer checker)."""
 
     app: int
     renderers: int
-    helpers: int
+    zygotes: int
+    others: int
 
     @property
     def total(self) -> int:
         """The whole tree (shared pages counted once per process)."""
-        return self.app + self.renderers + self.helpers
+        return self.app + self.renderers + self.zygotes + self.others
 
     @classmethod
     def of_this_process(cls) -> TreeMemory:
@@ -32,29 +33,24 @@ class TreeMemory:
     def of(cls, pid: int) -> TreeMemory:
         """Process `pid` and everything it started."""
         parents = _parents()
-        tree = {pid}
-        grew = True
-        while grew:
-            children = {p for p, parent in parents.items() if parent in tree} - tree
-            tree |= children
-            grew = bool(children)
-        renderers = helpers = 0
-        for member in tree - {pid}:
-            if parents.get(member) == pid:
-                helpers += resident_kib(member)
-            else:
-                renderers += resident_kib(member)
-        return cls(resident_kib(pid), renderers, helpers)
+        sizes = {"renderers": 0, "zygotes": 0, "others": 0}
+        for child in (p for p, parent in parents.items() if parent == pid):
+            web = _is_web_engine(child)
+            sizes["zygotes" if web else "others"] += resident_kib(child)
+            for grandchild in _descendants(child, parents):
+                sizes["renderers" if web else "others"] += resident_kib(grandchild)
+        return cls(resident_kib(pid), **sizes)
 
     def as_dict(self) -> dict[str, int]:
-        """The three sizes by name (JSON-ready)."""
+        """The sizes by name (JSON-ready)."""
         return asdict(self)
 
     def summary(self) -> str:
         """One line in MB."""
         return (
             f"app {self.app / 1024:.0f}, renderer {self.renderers / 1024:.0f}, "
-            f"zygotes {self.helpers / 1024:.0f}, total {self.total / 1024:.0f}"
+            f"checker and others {self.others / 1024:.0f}, zygotes {self.zygotes / 1024:.0f}, "
+            f"total {self.total / 1024:.0f}"
         )
 
 
@@ -82,3 +78,21 @@ def _parents() -> dict[int, int]:
         # the command name is in parentheses and may hold spaces: fields follow the last ")"
         parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
     return parents
+
+
+def _descendants(pid: int, parents: dict[int, int]) -> set[int]:
+    """Every process below `pid`."""
+    found: set[int] = set()
+    level = {pid}
+    while level:
+        level = {p for p, parent in parents.items() if parent in level} - found
+        found |= level
+    return found
+
+
+def _is_web_engine(pid: int) -> bool:
+    """Whether `pid` runs QtWebEngine's helper executable."""
+    try:
+        return b"QtWebEngineProcess" in (PROC / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return False
