@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import time
@@ -137,6 +136,7 @@ class HistoryStore:
         """Change the given fields of a turn (None leaves a field as it is)."""
         if status is not None and status not in TURN_STATUSES:
             raise ValueError(f"unknown turn status {status!r}")
+        import json  # not at start-up: the window opens the store before it is shown
         fields: dict[str, Any] = {
             "answer": answer,
             "status": status,
@@ -369,6 +369,8 @@ class HistoryStore:
 
 def _turn(row: tuple[Any, ...]) -> Turn:
     """A turn from its row; details that do not parse as a JSON object read as none."""
+    import json
+
     try:
         parsed = json.loads(row[-1]) if row[-1] else {}
     except ValueError:
