@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from desktop_app.core.sandbox import SandboxResult
     from desktop_app.core.tir import CodeRunner
 
-SAMPLE_CHOICES = (1, 4, 8, 16)  # what the window offers; the command line takes 1 to 16
 MAX_PARALLEL_CODE_RUNS = max(1, min(4, os.cpu_count() or 1))
 _POLL_S = 0.05  # how often the waiting loop looks at the cancel token
 SAMPLES_RANGE = f"The number of samples must be a whole number from 1 to {MAX_SAMPLES}."

@@ -137,6 +137,7 @@ class HistoryStore:
         if status is not None and status not in TURN_STATUSES:
             raise ValueError(f"unknown turn status {status!r}")
         import json  # not at start-up: the window opens the store before it is shown
+
         fields: dict[str, Any] = {
             "answer": answer,
             "status": status,

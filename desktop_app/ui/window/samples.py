@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from desktop_app.core.problem_state import ProblemState
 
 translate = QCoreApplication.translate
-CHOICES = (1, 4, 8, 16)  # core.sampling.SAMPLE_CHOICES, without loading the pipeline
+CHOICES = (1, 4, 8, 16)  # the command line takes any number up to core.settings.MAX_SAMPLES
 ONE = str(QT_TRANSLATE_NOOP("MainWindow", "1 sample"))
 MANY = str(QT_TRANSLATE_NOOP("MainWindow", "{count} samples"))
 
