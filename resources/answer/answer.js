@@ -126,6 +126,15 @@ window.MathJax = {
     }
   }
 
+  // For the page's other scripts (samples.js): fold code, typeset what they placed.
+  window.foldCode = foldCode;
+
+  /** Typeset the math inside `root` that is not typeset yet. */
+  window.typesetWithin = function (root) {
+    const math = untypesetMath(root);
+    if (math.length) enqueue(() => typesetNow(math));
+  };
+
   /** Append finished blocks; each is typeset once and never touched again. */
   window.appendBlocks = function (htmlList) {
     const blocks = $("blocks");

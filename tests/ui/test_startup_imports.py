@@ -27,6 +27,8 @@ LATER = (
     "desktop_app.core.pipeline",
     "desktop_app.core.checks",
     "desktop_app.core.check_worker",
+    "desktop_app.core.sampling",
+    "desktop_app.core.voting",
     "desktop_app.core.events",
     "desktop_app.core.solve_request",
     "desktop_app.core.backends.registry",

@@ -131,6 +131,14 @@ class AnswerView(QWebEngineView):
         html = render_markdown(f"$$\\boxed{{{answer}}}$$")
         self._call("setFinal", html, label, check)
 
+    def show_sample_progress(self, finished: int, total: int, text: str) -> None:
+        """Self-consistency: how many samples have finished, below the answer."""
+        self._call("setSampleProgress", finished, total, text)
+
+    def show_samples(self, data: dict[str, object]) -> None:
+        """Self-consistency: the vote and each sample, folded (see ui/answer/samples.py)."""
+        self._call("setSamples", data)
+
     def set_theme(self, name: str) -> None:
         """Light or dark colours for the page ("system" follows the desktop)."""
         self._call("setTheme", name)
