@@ -15,7 +15,6 @@ from desktop_app.core.events import (
     Failed,
     Finished,
     ImageReady,
-    Stage,
     StageStarted,
     TranscriptDelta,
 )
@@ -24,6 +23,7 @@ from desktop_app.core.solve_request import Backends, SolveRequest
 __all__ = ["Backends", "SolveRequest", "run_pipeline"]
 
 if TYPE_CHECKING:
+    from desktop_app.core.backends.base import Role
     from desktop_app.core.tir import CodeRunner
 
 
@@ -38,17 +38,17 @@ def run_pipeline(
 
     In TIR mode, model-written code runs through `code_runner` (the sandbox by default).
     """
-    stage: Stage | None = None
+    stage: Role | None = None
     try:
         transcript = request.transcript or ""
         if request.reads_image:
-            stage = "read"
+            stage = "reader"
             from desktop_app.core.images import normalise_image  # Pillow loads on first use
 
             image = normalise_image(request.image or b"")
             yield ImageReady(image.png, image.width, image.height)
             reader = backends.reader()
-            yield StageStarted("read", backends.reader_model)
+            yield StageStarted("reader", backends.reader_model)
             parts: list[str] = []
             for delta in reader.read(image.png, prompts.READER_PROMPT, cancel):
                 parts.append(delta)
@@ -57,9 +57,9 @@ def run_pipeline(
         if not transcript.strip() and not request.question.strip():
             raise UsageError("There is no problem to solve: give an image or type a question.")
         _check(cancel)
-        stage = "solve"
+        stage = "solver"
         solver = backends.solver()
-        yield StageStarted("solve", backends.solver_model)
+        yield StageStarted("solver", backends.solver_model)
         messages = followup_messages(transcript, request.history, request.question, request.mode)
         voted = None
         if request.samples > 1:  # self-consistency: sampled solutions and a majority vote
