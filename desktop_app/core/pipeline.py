@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING
 
 from desktop_app.core import prompts
 from desktop_app.core.conversation import followup_messages
-from desktop_app.core.errors import AppError, Cancelled, MissingKeyError, UsageError
+from desktop_app.core.errors import (
+    AppError,
+    MissingKeyError,
+    UsageError,
+    raise_if_cancelled,
+)
 from desktop_app.core.events import (
     AnswerDelta,
     Event,
@@ -56,7 +61,7 @@ def run_pipeline(
             transcript = "".join(parts)
         if not transcript.strip() and not request.question.strip():
             raise UsageError("There is no problem to solve: give an image or type a question.")
-        _check(cancel)
+        raise_if_cancelled(cancel)
         stage = "solver"
         solver = backends.solver()
         yield StageStarted("solver", backends.solver_model)
@@ -80,7 +85,7 @@ def run_pipeline(
             solution = yield from _warm_checks(run_tir(solver, messages, cancel, runner=runner))
         else:
             solution = yield from _warm_checks(_stream_answer(solver.solve(messages, cancel)))
-        _check(cancel)
+        raise_if_cancelled(cancel)
         from desktop_app.core.checks import check_solution
 
         problem = "\n\n".join(p for p in (transcript, request.question) if p.strip())
@@ -90,7 +95,7 @@ def run_pipeline(
 
             checks = with_votes(checks, voted)
         yield from checks
-        _check(cancel)
+        raise_if_cancelled(cancel)
         yield Finished()
     except AppError as exc:
         yield Failed(str(exc), exc.exit_code, stage, needs_key=isinstance(exc, MissingKeyError))
@@ -122,8 +127,3 @@ def _warm_checks(events: Generator[Event, None, str]) -> Generator[Event, None, 
             from desktop_app.core.check_worker import shared_worker
 
             shared_worker().start()
-
-
-def _check(cancel: threading.Event) -> None:
-    if cancel.is_set():
-        raise Cancelled()
