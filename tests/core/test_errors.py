@@ -25,9 +25,13 @@ def test_a_stop_inside_an_except_block_hides_the_cut_socket() -> None:
     as the cause (the traceback with --debug shows the stop, not a socket error)."""
     cancel = threading.Event()
     cancel.set()
-    with pytest.raises(Cancelled) as raised:
+
+    def read_cut_stream() -> None:
         try:
             raise ConnectionResetError("cut")
         except ConnectionResetError:
             raise_if_cancelled(cancel)
+
+    with pytest.raises(Cancelled) as raised:
+        read_cut_stream()
     assert raised.value.__suppress_context__
