@@ -30,6 +30,9 @@ PAGE_GC_FLAG = "--js-flags=--expose-gc"
 # answer, the question and transcript previews), so a preview costs ~15 MB, not a process
 # of its own (~120 MB).
 ONE_PROCESS_FLAG = "--process-per-site"
+# The tray comes once the answer page is ready, or this long after start-up at the latest
+# (a page whose MathJax never starts is ready only after 10 s).
+TRAY_AT_LATEST_MS = 3000
 MALLOC_ARENAS = 2
 _M_ARENA_MAX = -8  # glibc's <malloc.h>
 
@@ -124,16 +127,21 @@ def _run_gui(initial_command: str | None) -> int:
     server.command_received.connect(
         lambda command: window.snip() if command == "snip" else window.raise_to_front()
     )
-    trays: list[object] = []  # held for the app's lifetime; none where there is no tray
+    trays: list[object] = []  # held for the app's lifetime; None where there is no tray
 
     def add_tray() -> None:
+        if trays:  # the answer page was ready first, or the fallback came first
+            return
         from desktop_app.ui.window.tray import create_tray
 
         trays.append(create_tray(window, window.snip, window.raise_to_front, app.quit))
 
     window.show()
     after_first_paint(window, resume_collection)
-    after_first_paint(window, add_tray)
+    # The tray waits for the answer page: its classes (QStyle, QMenu, QSystemTrayIcon: ~8 ms
+    # of the GUI thread) would otherwise be built while that thread serves the page MathJax.
+    window.answer_view.became_ready.connect(add_tray)
+    QTimer.singleShot(TRAY_AT_LATEST_MS, window, add_tray)
     if os.environ.get("QWEN_MATH_SELFTEST") == "1":
         from desktop_app.selftest import run_selftest
 

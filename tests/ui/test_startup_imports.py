@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # Each of these has a feature that loads it later: a solve, the first page load, a dialog,
-# the Sketch tab, the welcome page, the tray (after the first paint), the key check.
+# the Sketch tab, the welcome page, the tray (once the answer page is ready), the key check.
 LATER = (
     "torch",
     "transformers",
@@ -58,6 +58,11 @@ PROBE = textwrap.dedent(
         from PySide6.QtWidgets import QApplication
         window = make(*args)
         show = window.show
+        done = set()
+        def finish(what):  # quitting inside a page callback crashes QtWebEngine
+            done.add(what)
+            if done == {"after", "ready"}:
+                QTimer.singleShot(0, QApplication.instance().quit)
         def report():
             pane = window.answer_pane
             print("LOADED", ",".join(m for m in LATER if m in sys.modules))
@@ -66,15 +71,22 @@ PROBE = textwrap.dedent(
         def after():
             pane = window.answer_pane
             import gc
-            tray = "desktop_app.ui.window.tray" in sys.modules
             collecting = gc.isenabled() and gc.get_freeze_count() > 0
             arenas = "ctypes" in sys.modules  # the C heap's arenas were capped
-            print("AFTER", type(pane.currentWidget()).__name__, tray, collecting, arenas)
-            QApplication.instance().quit()
+            print("AFTER", type(pane.currentWidget()).__name__, collecting, arenas)
+            finish("after")
+        tray_before = []
+        def becoming_ready():  # connected before the app's own slots: they have not run
+            tray_before.append("desktop_app.ui.window.tray" in sys.modules)
+            QTimer.singleShot(0, ready)
+        def ready():  # the app's own slots for this signal have run by now
+            print("READY", tray_before[0], "desktop_app.ui.window.tray" in sys.modules)
+            finish("ready")
         def show_then_report():
             show()
             QTimer.singleShot(0, report)
         window.show = show_then_report
+        window.answer_view.became_ready.connect(becoming_ready)
         return window
 
     composition.create_main_window = probed
@@ -86,12 +98,15 @@ PROBE = textwrap.dedent(
 def test_window_is_shown_before_the_later_features_load(tmp_path: Path) -> None:
     """GIVEN a fresh start WHEN the window is shown THEN none of the later features is loaded,
     the answer pane shows its plain page, and the answer view takes its place right after;
-    the garbage collector, paused for start-up, runs again; the C heap's arenas are capped."""
+    the garbage collector, paused for start-up, runs again; the C heap's arenas are capped;
+    the tray is there once the answer page is ready."""
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
         "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox",
         "QWEN_MATH_HOME": str(tmp_path),
+        # a set-up user: the answer view stays in front whatever the key check finds
+        "DASHSCOPE_API_KEY": "sk-test-not-a-real-key",
     }
     script = f"LATER = {LATER!r}\n{PROBE}"
     done = subprocess.run(
@@ -106,6 +121,8 @@ def test_window_is_shown_before_the_later_features_load(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert lines["LOADED"].strip() == "", f"loaded before the window was shown: {lines['LOADED']}"
     assert lines["FIRST"] == "QWidget True"  # the plain page, in a shown window
-    # after the first paint: the answer view, the tray, the garbage collector back on with
-    # the start-up's objects frozen out of its scans, and the malloc arenas capped
-    assert lines["AFTER"] == "AnswerView True True True"
+    # after the first paint: the answer view, the garbage collector back on with the
+    # start-up's objects frozen out of its scans, and the malloc arenas capped
+    assert lines["AFTER"] == "AnswerView True True"
+    # the tray once the answer page is ready, not before (it would compete with its loading)
+    assert lines["READY"] == "False True"
