@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop_app.core.terminal_text import terminal_line
-
 if TYPE_CHECKING:
     import threading
 
@@ -76,6 +74,9 @@ def one_line(text: str, limit: int = 200, *, secret: str | None = None) -> str:
     """Someone else's message, fit to quote in one of our sentences: one line, no control
     characters or escape codes, no trailing period, `secret` masked, at most `limit`
     characters (an ellipsis marks a cut)."""
+    # not at import: every start loads this module, and the filter's patterns cost ~1 ms
+    from desktop_app.core.terminal_text import terminal_line
+
     line = terminal_line(text).rstrip(".")
     if secret:
         line = line.replace(secret, "***")

@@ -11,7 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # Each of these has a feature that loads it later: a solve, the first page load, a dialog,
-# the Sketch tab, the welcome page, the tray (once the answer page is ready), the key check.
+# the Sketch tab, the welcome page, the tray (once the answer page is ready), the key check,
+# an error quoting someone else's message.
 LATER = (
     "torch",
     "transformers",
@@ -44,6 +45,7 @@ LATER = (
     "desktop_app.ui.workers",
     "desktop_app.ui.problem.image_loader",
     "desktop_app.ui.history.search",
+    "desktop_app.core.terminal_text",
 )
 
 PROBE = textwrap.dedent(
