@@ -12,7 +12,6 @@ from desktop_app import __version__
 from desktop_app.core.errors import AppError, Cancelled, UsageError
 from desktop_app.core.settings import MAX_SAMPLES
 from desktop_app.core.terminal_text import terminal_line
-from desktop_app.json_lines import write_json_line
 
 EXIT_USAGE = 2
 # A frozen app has no `python -m`: its checker process is the app itself run with this flag
@@ -65,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--json", action="store_true", help="one JSON event per line")
     solve.add_argument("--no-history", action="store_true", help="do not save this problem")
     solve.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
-    from desktop_app.history_cli import add_history_parser
+    from desktop_app.history_args import add_history_parser  # not history_cli: ~15 ms
 
     add_history_parser(commands)
     return parser
@@ -136,6 +135,8 @@ def _run_solve(args: argparse.Namespace) -> int:
 
 def _report(exc: AppError, args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
+        from desktop_app.json_lines import write_json_line  # json: not at every start
+
         write_json_line(
             sys.stdout, {"type": "error", "message": str(exc), "exit_code": exc.exit_code}
         )

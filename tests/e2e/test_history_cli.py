@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.history.store import HistoryStore, default_store_path
-from desktop_app.history_cli import add_history_parser, run_history
+from desktop_app.history_args import add_history_parser
+from desktop_app.history_cli import run_history
 from tests.fakes.images import png_bytes
 
 IMAGE = png_bytes(120, 60)

@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Each of these has a feature that loads it later: a solve, the first page load, a dialog,
@@ -46,7 +48,15 @@ LATER = (
     "desktop_app.ui.problem.image_loader",
     "desktop_app.ui.history.search",
     "desktop_app.core.terminal_text",
+    "desktop_app.history_cli",
+    "desktop_app.json_lines",
 )
+# `qwen-math` itself logs to a file from the start, and its log filter uses terminal_text
+CLI_LOADS = ("desktop_app.core.terminal_text",)
+ENTRIES = {
+    "run_gui": "composition.run_gui()",
+    "qwen-math": "from desktop_app.cli import main\nmain([])",
+}
 
 PROBE = textwrap.dedent(
     """
@@ -92,14 +102,15 @@ PROBE = textwrap.dedent(
         return window
 
     composition.create_main_window = probed
-    composition.run_gui()
     """
 )
 
 
-def test_window_is_shown_before_the_later_features_load(tmp_path: Path) -> None:
-    """GIVEN a fresh start WHEN the window is shown THEN none of the later features is loaded,
-    the answer pane shows its plain page, and the answer view takes its place right after;
+@pytest.mark.parametrize("entry", list(ENTRIES))
+def test_window_is_shown_before_the_later_features_load(tmp_path: Path, entry: str) -> None:
+    """GIVEN a fresh start (run_gui, or `qwen-math` with no arguments) WHEN the window is shown
+    THEN none of the later features is loaded, the answer pane shows its plain page, and the
+    answer view takes its place right after;
     the garbage collector, paused for start-up, runs again; the C heap's arenas are capped;
     the tray is there once the answer page is ready."""
     env = {
@@ -110,7 +121,8 @@ def test_window_is_shown_before_the_later_features_load(tmp_path: Path) -> None:
         # a set-up user: the answer view stays in front whatever the key check finds
         "DASHSCOPE_API_KEY": "sk-test-not-a-real-key",
     }
-    script = f"LATER = {LATER!r}\n{PROBE}"
+    later = tuple(m for m in LATER if entry == "run_gui" or m not in CLI_LOADS)
+    script = f"LATER = {later!r}\n{PROBE}{ENTRIES[entry]}\n"
     done = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
