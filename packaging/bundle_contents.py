@@ -45,9 +45,9 @@ IMPORTING_CALLS = frozenset(
 # a feature of the bundle must not depend on what the bundle leaves out.
 LOCAL_BACKEND = ("desktop_app.core.backends.local", "desktop_app.core.heavy_imports")
 LEFT_OUT: dict[str, tuple[str, tuple[str, ...]]] = {
-    # The local backend (ADR 017): PyTorch with CUDA alone is ~5 GB. In the bundle the local
+    # The local backend (ADR 018): PyTorch with CUDA alone is ~5 GB. In the bundle the local
     # backend is present but finds no torch, and says in one sentence how to install it.
-    "torch": ("PyTorch, for the local backend only (ADR 017)", LOCAL_BACKEND),
+    "torch": ("PyTorch, for the local backend only (ADR 018)", LOCAL_BACKEND),
     "transformers": ("Hugging Face Transformers, local backend only", LOCAL_BACKEND),
     "huggingface_hub": ("model downloads, local backend only", LOCAL_BACKEND),
     "tqdm": ("download progress of huggingface_hub, local backend only", LOCAL_BACKEND),

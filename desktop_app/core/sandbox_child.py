@@ -4,7 +4,7 @@ A PyInstaller bundle has no `python` command: its executable embeds the interpre
 its standard library, SymPy, mpmath and NumPy are already inside it. So the sandbox starts
 the app's own executable with this flag (core/sandbox_paths.interpreter()), and the app runs
 the file as `__main__` instead of opening its window — the way `python -I FILE` would, and
-with the same exit status and traceback on stderr. (ADR 017 says why not a second Python.)
+with the same exit status and traceback on stderr. (ADR 010 says why not a second Python.)
 
 What the file may import is the standard library, sympy, mpmath and numpy: the bundle also
 holds the app, the DashScope and OpenAI clients and Qt, which model code has no use for. This
@@ -30,6 +30,7 @@ FLAG = "--sandbox-child"
 ALLOWED_PACKAGES = frozenset({"sympy", "mpmath", "numpy"})
 # PyInstaller's own start-up modules (its importers and runtime hooks), already loaded.
 _BOOTSTRAP_PREFIXES = ("pyimod", "pyi_", "_pyi")
+_KEEP = frozenset({"__main__", "__mp_main__"})
 EXIT_USAGE = 2
 
 
@@ -64,7 +65,7 @@ def run_child(arguments: Sequence[str]) -> int:
         sys.stderr.write(f"usage: qwen-math {FLAG} FILE [ARGS...]\n")
         return EXIT_USAGE
     script = os.path.abspath(arguments[0])
-    _forget_app_modules()
+    _forget_refused_modules()
     sys.meta_path.insert(0, OnlyAllowedImports())
     sys.argv = [script, *arguments[1:]]
     try:
@@ -77,9 +78,10 @@ def run_child(arguments: Sequence[str]) -> int:
     return 0
 
 
-def _forget_app_modules() -> None:
-    """The app's modules loaded so far are not the script's to import."""
-    for name in [n for n in sys.modules if n.partition(".")[0] == "desktop_app"]:
+def _forget_refused_modules() -> None:
+    """What is loaded already but refused is forgotten, or `import` would find it loaded: the
+    app's own modules, and what a bundle's start-up hooks load (PySide6, setuptools)."""
+    for name in [n for n in sys.modules if not allowed(n) and n not in _KEEP]:
         del sys.modules[name]
 
 

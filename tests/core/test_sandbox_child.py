@@ -68,6 +68,22 @@ def test_the_apps_own_modules_and_clients_are_not_importable(tmp_path: Path, mod
     assert "sandbox_child" not in result.stderr  # no frame of ours
 
 
+def test_modules_loaded_before_the_script_are_refused_too(tmp_path: Path) -> None:
+    """GIVEN a process that loaded a refused module before the script (a bundle's start-up
+    hooks load PySide6) WHEN the script imports it THEN it is refused, not found loaded."""
+    script = tmp_path / "snippet.py"
+    script.write_text("import requests\n", encoding="utf-8")
+    code = (
+        "import sys, requests; from desktop_app.core.sandbox_child import run_child; "
+        f"sys.exit(run_child([{str(script)!r}]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == "ModuleNotFoundError: No module named 'requests'"
+
+
 def test_allowed_is_the_stdlib_sympy_mpmath_and_numpy() -> None:
     """GIVEN module names THEN the stdlib and the three maths packages pass, nothing else."""
     assert all(map(allowed, ["math", "fractions", "os.path", "sympy.solvers", "mpmath", "numpy"]))
