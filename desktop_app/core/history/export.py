@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop_app.core.history.export_samples import samples_markdown
 from desktop_app.core.history.models import Conversation, Turn
+
+SampleParts = Callable[[Turn], list[str]]  # a turn's samples as Markdown parts
 
 _STATUS_NOTES = {
     "streaming": "The answer was still streaming when this was exported.",
@@ -16,8 +20,11 @@ _STATUS_NOTES = {
 }
 
 
-def to_markdown(conversation: Conversation, image_ref: str | None) -> str:
-    """The conversation as Markdown; `image_ref` is how the document points at its image."""
+def to_markdown(
+    conversation: Conversation, image_ref: str | None, *, samples: SampleParts = samples_markdown
+) -> str:
+    """The conversation as Markdown; `image_ref` is how the document points at its image,
+    `samples` what follows the answer of a turn that sampled several solutions."""
     created = datetime.fromtimestamp(conversation.created_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f"# {conversation.title}", f"_Saved by Qwen Math on {created}._"]
     if image_ref is not None:
@@ -25,7 +32,7 @@ def to_markdown(conversation: Conversation, image_ref: str | None) -> str:
     if conversation.transcript.strip():
         parts += ["## Problem", conversation.transcript.strip()]
     for number, turn in enumerate(conversation.turns, start=1):
-        parts += _turn_markdown(turn, number, len(conversation.turns))
+        parts += _turn_markdown(turn, number, len(conversation.turns), samples)
     return "\n\n".join(parts) + "\n"
 
 
@@ -43,7 +50,7 @@ def export_markdown(conversation: Conversation, image: Path | None, target: Path
     return written
 
 
-def _turn_markdown(turn: Turn, number: int, total: int) -> list[str]:
+def _turn_markdown(turn: Turn, number: int, total: int, samples: SampleParts) -> list[str]:
     suffix = f" {number}" if total > 1 else ""
     parts: list[str] = []
     if turn.question.strip():
@@ -51,6 +58,7 @@ def _turn_markdown(turn: Turn, number: int, total: int) -> list[str]:
     parts += [f"## Solution{suffix}", turn.answer.strip() or "_No answer was saved._"]
     if turn.final_answer:
         parts.append(f"**Final answer:** ${turn.final_answer}$")
+    parts += samples(turn)
     note = _STATUS_NOTES.get(turn.status)
     if note is not None:
         parts.append(
