@@ -61,13 +61,21 @@ def run_pipeline(
         solver = backends.solver()
         yield StageStarted("solve", backends.solver_model)
         messages = followup_messages(transcript, request.history, request.question, request.mode)
-        if request.mode == "tir":
-            from desktop_app.core.tir import run_tir, sandbox_runner
+        from desktop_app.core.step_stream import StepChecks
 
-            runner = code_runner or sandbox_runner
-            solution = yield from _warm_checks(run_tir(solver, messages, cancel, runner=runner))
-        else:
-            solution = yield from _warm_checks(_stream_answer(solver.solve(messages, cancel)))
+        with StepChecks(cancel) as steps:  # each finished block checked while the rest streams
+            if request.mode == "tir":
+                from desktop_app.core.tir import run_tir, sandbox_runner
+
+                runner = code_runner or sandbox_runner
+                answer: Generator[Event, None, str] = run_tir(
+                    solver, messages, cancel, runner=runner
+                )
+            else:
+                answer = _stream_answer(solver.solve(messages, cancel))
+            solution = yield from steps.follow(_warm_checks(answer))
+            _check(cancel)
+            yield from steps.finish()
         _check(cancel)
         from desktop_app.core.checks import check_solution
 
