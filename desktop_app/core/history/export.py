@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop_app.core.history.export_checks import checks_markdown
 from desktop_app.core.history.models import Conversation, Turn
 
 _STATUS_NOTES = {
@@ -16,8 +18,17 @@ _STATUS_NOTES = {
 }
 
 
-def to_markdown(conversation: Conversation, image_ref: str | None) -> str:
-    """The conversation as Markdown; `image_ref` is how the document points at its image."""
+def to_markdown(
+    conversation: Conversation,
+    image_ref: str | None,
+    *,
+    answer_text: Callable[[Turn], str] | None = None,
+) -> str:
+    """The conversation as Markdown; `image_ref` is how the document points at its image.
+
+    `answer_text` gives each turn's answer as written into the document (the HTML export
+    adds placeholders for its step marks); by default the answer as saved.
+    """
     created = datetime.fromtimestamp(conversation.created_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f"# {conversation.title}", f"_Saved by Qwen Math on {created}._"]
     if image_ref is not None:
@@ -25,7 +36,8 @@ def to_markdown(conversation: Conversation, image_ref: str | None) -> str:
     if conversation.transcript.strip():
         parts += ["## Problem", conversation.transcript.strip()]
     for number, turn in enumerate(conversation.turns, start=1):
-        parts += _turn_markdown(turn, number, len(conversation.turns))
+        answer = answer_text(turn) if answer_text is not None else turn.answer
+        parts += _turn_markdown(turn, answer, number, len(conversation.turns))
     return "\n\n".join(parts) + "\n"
 
 
@@ -43,14 +55,15 @@ def export_markdown(conversation: Conversation, image: Path | None, target: Path
     return written
 
 
-def _turn_markdown(turn: Turn, number: int, total: int) -> list[str]:
+def _turn_markdown(turn: Turn, answer: str, number: int, total: int) -> list[str]:
     suffix = f" {number}" if total > 1 else ""
     parts: list[str] = []
     if turn.question.strip():
         parts += [f"## Question{suffix}", turn.question.strip()]
-    parts += [f"## Solution{suffix}", turn.answer.strip() or "_No answer was saved._"]
+    parts += [f"## Solution{suffix}", answer.strip() or "_No answer was saved._"]
     if turn.final_answer:
         parts.append(f"**Final answer:** ${turn.final_answer}$")
+    parts += checks_markdown(turn)
     note = _STATUS_NOTES.get(turn.status)
     if note is not None:
         parts.append(

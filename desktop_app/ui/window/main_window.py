@@ -252,7 +252,9 @@ class MainWindow(QMainWindow):
         turns = [(t.question, t.answer) for t in conversation.turns]
         from desktop_app.core.conversation import conversation_markdown
 
-        self.answer_view.set_markdown(conversation_markdown("", turns))
+        shown = conversation_markdown("", turns)
+        self.answer_view.set_markdown(shown)
+        self.answer_run.show_saved(shown, conversation.turns)  # the checks, as they were
         self._set_status(conversation.title)
 
     def new_conversation(self) -> None:
