@@ -19,6 +19,7 @@ from desktop_app.core.events import (
     Finished,
     Notice,
     Retrying,
+    SampleProgress,
     StageStarted,
     StepChecked,
     TranscriptDelta,
@@ -61,7 +62,9 @@ def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         on_warning=printer.say,
         keep_warm=False,  # the process ends after one solve: no idle-unload timer
     )
-    request = SolveRequest(image=image, question=args.question, mode=_mode(args.mode, settings))
+    request = SolveRequest(
+        image=image, question=args.question, mode=_mode(args.mode, settings), samples=args.samples
+    )
     cancel = threading.Event()
     interruptible(cancel)
     code = 0
@@ -154,11 +157,18 @@ class _Printer:
         elif isinstance(event, FinalAnswer):
             self._heading("Final answer")
             self._text(event.answer)
+            if event.samples is not None:
+                self._text(f"\n\n{event.votes} of {event.samples} samples gave this answer.")
             self._end_line()
             self._out.write("\n" + terminal_line(check_line(event.check, event.reason)) + "\n")
             self._print_steps()
         elif isinstance(event, Finished):
             self._print_steps()  # an answer without a final answer still had its steps checked
+        elif isinstance(event, SampleProgress):
+            if event.finished == 0:
+                self.say(f"Sampling {event.total} solutions; the majority answer follows.")
+            else:
+                self.say(f"{event.finished} of {event.total} samples finished.")
         elif isinstance(event, Retrying):
             self.say(f"{event.reason} Retrying in {event.delay:.0f} s.")
         elif isinstance(event, Failed):

@@ -63,24 +63,43 @@ def run_pipeline(
         messages = followup_messages(transcript, request.history, request.question, request.mode)
         from desktop_app.core.step_stream import StepChecks
 
+        voted = None
         with StepChecks(cancel) as steps:  # each finished block checked while the rest streams
-            if request.mode == "tir":
-                from desktop_app.core.tir import run_tir, sandbox_runner
+            answer: Generator[Event, None, str]
+            if request.samples > 1:  # self-consistency: the majority's steps are checked
+                from desktop_app.core.sampling import solve_by_vote
 
-                runner = code_runner or sandbox_runner
-                answer: Generator[Event, None, str] = run_tir(
-                    solver, messages, cancel, runner=runner
+                solution, voted = yield from steps.follow(
+                    solve_by_vote(
+                        solver,
+                        messages,
+                        request.samples,
+                        cancel,
+                        mode=request.mode,
+                        code_runner=code_runner,
+                    )
                 )
             else:
-                answer = _stream_answer(solver.solve(messages, cancel))
-            solution = yield from steps.follow(_warm_checks(answer))
+                if request.mode == "tir":
+                    from desktop_app.core.tir import run_tir, sandbox_runner
+
+                    runner = code_runner or sandbox_runner
+                    answer = run_tir(solver, messages, cancel, runner=runner)
+                else:
+                    answer = _stream_answer(solver.solve(messages, cancel))
+                solution = yield from steps.follow(_warm_checks(answer))
             _check(cancel)
             yield from steps.finish()
         _check(cancel)
         from desktop_app.core.checks import check_solution
 
         problem = "\n\n".join(p for p in (transcript, request.question) if p.strip())
-        yield from check_solution(problem, solution, cancel)
+        checks = check_solution(problem, solution, cancel)  # the majority's, with samples
+        if voted is not None:
+            from desktop_app.core.sampling import with_votes
+
+            checks = with_votes(checks, voted)
+        yield from checks
         _check(cancel)
         yield Finished()
     except AppError as exc:

@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from desktop_app.core.answer_blocks import BlockCutter, steps_text
 from desktop_app.core.events import AnswerDelta, Event, StepChecked
@@ -41,6 +41,7 @@ STEP_CHECK_BUDGET_S = 4.0  # the checker's compute for one answer (ADR 012)
 _LEFT_MIN_S = 0.2  # less budget than this left: the remaining blocks are skipped
 _JOIN_S = 5.0
 
+R = TypeVar("R")  # what the followed events return
 Check = Callable[..., Any]  # run_check's signature: (task, *args, timeout=, cancel=)
 
 
@@ -89,14 +90,15 @@ class StepChecks:
     ) -> None:
         self.close()
 
-    def follow(self, events: Generator[Event, None, str]) -> Generator[Event, None, str]:
+    def follow(self, events: Generator[Event, None, R]) -> Generator[Event, None, R]:
         """Pass `events` on; send each finished answer block to be checked, and yield the
         results that have arrived between the events. Returns what `events` returns."""
         while True:
             try:
                 event = next(events)
             except StopIteration as stop:
-                return str(stop.value)
+                returned: R = stop.value
+                return returned
             yield event
             if isinstance(event, AnswerDelta):
                 for block in self._cutter.feed(event.delta):

@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from desktop_app.core.history.export_checks import checks_markdown
+from desktop_app.core.history.export_samples import samples_markdown
 from desktop_app.core.history.models import Conversation, Turn
+
+SampleParts = Callable[[Turn], list[str]]  # a turn's samples as Markdown parts
 
 _STATUS_NOTES = {
     "streaming": "The answer was still streaming when this was exported.",
@@ -23,11 +26,13 @@ def to_markdown(
     image_ref: str | None,
     *,
     answer_text: Callable[[Turn], str] | None = None,
+    samples: SampleParts = samples_markdown,
 ) -> str:
     """The conversation as Markdown; `image_ref` is how the document points at its image.
 
     `answer_text` gives each turn's answer as written into the document (the HTML export
-    adds placeholders for its step marks); by default the answer as saved.
+    adds placeholders for its step marks; by default the answer as saved), `samples` what
+    follows the answer of a turn that sampled several solutions.
     """
     created = datetime.fromtimestamp(conversation.created_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f"# {conversation.title}", f"_Saved by Qwen Math on {created}._"]
@@ -37,7 +42,7 @@ def to_markdown(
         parts += ["## Problem", conversation.transcript.strip()]
     for number, turn in enumerate(conversation.turns, start=1):
         answer = answer_text(turn) if answer_text is not None else turn.answer
-        parts += _turn_markdown(turn, answer, number, len(conversation.turns))
+        parts += _turn_markdown(turn, answer, number, len(conversation.turns), samples)
     return "\n\n".join(parts) + "\n"
 
 
@@ -55,7 +60,9 @@ def export_markdown(conversation: Conversation, image: Path | None, target: Path
     return written
 
 
-def _turn_markdown(turn: Turn, answer: str, number: int, total: int) -> list[str]:
+def _turn_markdown(
+    turn: Turn, answer: str, number: int, total: int, samples: SampleParts
+) -> list[str]:
     suffix = f" {number}" if total > 1 else ""
     parts: list[str] = []
     if turn.question.strip():
@@ -64,6 +71,7 @@ def _turn_markdown(turn: Turn, answer: str, number: int, total: int) -> list[str
     if turn.final_answer:
         parts.append(f"**Final answer:** ${turn.final_answer}$")
     parts += checks_markdown(turn)
+    parts += samples(turn)
     note = _STATUS_NOTES.get(turn.status)
     if note is not None:
         parts.append(
