@@ -68,6 +68,11 @@ class StepPlaces:
         self._cut = 0  # everything shown before this is in blocks on the page
         self._waiting: list[StepPlace] = []
 
+    @property
+    def open(self) -> bool:
+        """Whether a text is being fed (until it ends, or the page is cleared)."""
+        return self._open
+
     def fed(self, raw: str) -> None:
         """The view gave its renderer `raw` (more of the current text, or the start of one)."""
         if not self._open:

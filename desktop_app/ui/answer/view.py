@@ -150,10 +150,12 @@ class AnswerView(QWebEngineView):
     def show_step(self, start: int, end: int, verdict: str, reason: str) -> None:
         """Mark a checked step in place: `start`/`end` are offsets into the text being
         streamed (or last shown); the mark appears once that block is on the page."""
-        self.flush()
+        if self._deltas and not self._places.open:
+            self.flush()  # the first text of an answer: where it starts must be known
         self._places.add(StepPlace(start, end, verdict, reason))
-        if marks := self._places.ready():
-            self._call("addStepMarks", marks)
+        if not self._timer_armed:  # otherwise the next flush brings it, with its blocks
+            if marks := self._places.ready():
+                self._call("addStepMarks", marks)
 
     def show_step_summary(self, text: str, wrong: int) -> None:
         """The line above the final answer: '12 steps checked, 1 wrong' ('' hides it)."""
