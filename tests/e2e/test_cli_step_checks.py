@@ -85,3 +85,68 @@ def test_plain_text_lists_the_wrong_step_under_the_final_answer(
         "Steps: 4 checked, 1 wrong\n"
         "  Wrong: 2(4) + 3 -> 12: the left side is 11, the right side is 12\n"
     )
+
+
+def test_history_and_exports_keep_the_steps_and_the_reason(
+    dashscope: FakeDashScope, cli_env: dict[str, str]
+) -> None:
+    """GIVEN the same solution solved with history WHEN shown and exported THEN `history show`
+    holds the check's reason and every step check, the Markdown export the check, the count
+    and the wrong step, and the HTML export a red mark with the counterexample beside it."""
+    dashscope.script_text(SOLUTION, endpoint="text")
+    result = run_cli(["solve", "--question", QUESTION, "--json"], cli_env)
+    assert result.returncode == 0, result.stderr
+    conversation_id = json.loads(result.stdout.decode().splitlines()[-1])["conversation_id"]
+
+    shown = run_cli(["history", "show", conversation_id, "--json"], cli_env)
+    assert shown.returncode == 0, shown.stderr
+    (turn,) = json.loads(shown.stdout)["turns"]
+    assert (turn["check"], turn["reason"]) == (
+        "verified",
+        "x = 4 solves 2x + 3 = 11, and there are no other solutions.",
+    )
+    steps = turn["details"]["steps"]
+    assert [s["verdict"] for s in steps] == ["ok", "ok", "ok", "wrong"]
+    wrong = steps[-1]
+    assert SOLUTION[wrong["start"] : wrong["end"]] == "$2x + 3 = 2(4) + 3 = 12$"  # its formula
+
+    markdown = run_cli(["history", "export", conversation_id], cli_env)
+    assert markdown.returncode == 0, markdown.stderr
+    text = markdown.stdout.decode()
+    assert "**Check:** Verified by SymPy: x = 4 solves 2x + 3 = 11" in text
+    assert "**Steps:** 4 checked, 1 wrong" in text
+    assert "- Wrong: $2(4) + 3$ → $12$: the left side is 11, the right side is 12" in text
+
+    page = run_cli(["history", "export", conversation_id, "--format", "html"], cli_env)
+    assert page.returncode == 0, page.stderr
+    html = page.stdout.decode()
+    assert html.count('class="step-mark ok"') == 2  # two formulas hold the three right steps
+    mark = html.index('<span class="step-mark wrong"')
+    assert html.index("2(4) + 3 = 12") < mark  # right after the wrong formula
+    assert html[mark:].index("the left side is 11, the right side is 12") < 300
+
+
+def test_the_majority_sample_has_its_steps_checked(
+    dashscope: FakeDashScope, cli_env: dict[str, str]
+) -> None:
+    """GIVEN 2 samples giving the same solution WHEN solved with --samples 2 --json THEN the
+    majority's steps are checked: the step_check events come before the final answer, the
+    wrong one with its counterexample."""
+    dashscope.script_text(SOLUTION, endpoint="text")
+    dashscope.script_text(SOLUTION, endpoint="text")
+    args = ["solve", "--question", QUESTION, "--samples", "2", "--json", "--no-history"]
+    result = run_cli(args, cli_env)
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    types = [e["type"] for e in events]
+    steps = [e for e in events if e["type"] == "step_check"]
+    assert [s["verdict"] for s in steps] == ["ok", "ok", "ok", "wrong"]
+    assert steps[-1]["reason"] == "the left side is 11, the right side is 12"
+    assert types.index("final") > max(i for i, t in enumerate(types) if t == "step_check")
+    final = events[types.index("final")]
+    assert (final["answer"], final["check"], final["votes"], final["samples"]) == (
+        "4",
+        "verified",
+        2,
+        2,
+    )
