@@ -97,3 +97,25 @@ def test_a_contradicted_answer_shows_its_reason_on_the_card(
     state = page(qtbot, view, STATE)
     assert state["badge"] == "Contradicted"
     assert state["reason"] == "x = 5 gives 2x + 3 = 13, not 11."
+
+
+def test_the_majority_answer_of_samples_has_its_steps_marked(
+    qtbot: Any, window: Any, dashscope: FakeDashScope
+) -> None:
+    """GIVEN 4 samples of the solution with a wrong step WHEN solved with the Samples choice
+    THEN the majority answer shown gets the same marks, summary and verified card as one
+    streamed answer, and no mark lands in the folded samples."""
+    for _ in range(4):
+        dashscope.script_text("".join(BLOCKS), endpoint="text")
+    box = window.samples_box
+    box.setCurrentIndex(box.findData(4))
+    window.question_edit.setPlainText(QUESTION)
+    window.solve_action.trigger()
+    view = window.answer_view
+    qtbot.waitUntil(lambda: not window.answer_run.active, timeout=60000)
+    wait_js(qtbot, view, "typesetIdle() && document.querySelectorAll('.step-mark').length >= 3")
+    state = page(qtbot, view, STATE)
+    assert state["marks"] == ["ok", "ok", "wrong"]
+    assert (state["wrongNote"], state["summary"]) == (WRONG, "4 steps checked, 1 wrong")
+    assert (state["badge"], state["reason"]) == ("Verified by SymPy", REASON)
+    assert page(qtbot, view, "document.querySelectorAll('.step-mark').length") == 3
