@@ -15,7 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Generator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -87,7 +87,7 @@ def test_cutting_and_handing_over_blocks_costs_the_stream_little() -> None:
 class MarkingView(TimedView):
     """The stream of TimedView, with a mark shown for every formula of each finished block."""
 
-    steps: list[tuple[int, int]] = []
+    steps: ClassVar[list[tuple[int, int]]] = []
 
     def __init__(self) -> None:
         super().__init__()

@@ -153,9 +153,9 @@ class AnswerView(QWebEngineView):
         if self._deltas and not self._places.open:
             self.flush()  # the first text of an answer: where it starts must be known
         self._places.add(StepPlace(start, end, verdict, reason))
-        if not self._timer_armed:  # otherwise the next flush brings it, with its blocks
-            if marks := self._places.ready():
-                self._call("addStepMarks", marks)
+        # While the flush timer is armed the next flush brings the mark, with its blocks.
+        if not self._timer_armed and (marks := self._places.ready()):
+            self._call("addStepMarks", marks)
 
     def show_step_summary(self, text: str, wrong: int) -> None:
         """The line above the final answer: '12 steps checked, 1 wrong' ('' hides it)."""
