@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app.core.errors import Cancelled
 from desktop_app.ui.answer.checks import card_label, summary_text
-from desktop_app.ui.answer.samples import SamplesPresenter
+from desktop_app.ui.answer.samples import SamplesPresenter, show_saved_samples
 from desktop_app.ui.tir_consent import check_note
 
 if TYPE_CHECKING:
@@ -125,9 +125,13 @@ class AnswerRun(QObject):
         worker.cancel()
         return worker.wait(timeout)
 
-    def show_saved(self, shown: str, turns: Sequence[Turn]) -> None:
-        """Show the checks of a reopened conversation, whose Markdown `shown` is on the page:
-        each turn's step marks, and the last final answer's card with its reason."""
+    def show_saved(self, turns: Sequence[Turn]) -> None:
+        """Show a reopened conversation's answers as they were: each turn's step marks, the
+        last final answer's card with its reason, and the last vote's samples."""
+        from desktop_app.core.conversation import conversation_markdown
+
+        shown = conversation_markdown("", [(t.question, t.answer) for t in turns])
+        self._answer_view.set_markdown(shown)
         cursor = 0
         last: Turn | None = None
         for turn in turns:
@@ -149,6 +153,7 @@ class AnswerRun(QObject):
                 last.final_answer, card_label(check), check, last.final_reason or ""
             )
             self.final_answer_ready.emit()
+        show_saved_samples(self._answer_view, turns)
 
     def _show_saved_step(self, at: int, step: Mapping[str, object]) -> None:
         start, end, verdict = step.get("start"), step.get("end"), step.get("verdict")
