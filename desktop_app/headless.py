@@ -9,16 +9,19 @@ import threading
 from typing import TextIO
 
 from desktop_app.core.backends.registry import build_backends
+from desktop_app.core.check_words import check_line, step_counts, step_line, steps_line
 from desktop_app.core.errors import ConfigError, UsageError
 from desktop_app.core.events import (
     AnswerDelta,
     Event,
     Failed,
     FinalAnswer,
+    Finished,
     Notice,
     Retrying,
     SampleProgress,
     StageStarted,
+    StepChecked,
     TranscriptDelta,
     to_json,
 )
@@ -135,6 +138,7 @@ class _Printer:
         self._section: str | None = None
         self._at_line_start = True
         self._clean = TerminalStream()  # model output: no escape code reaches the terminal
+        self._steps: list[StepChecked] = []  # printed under the final answer
 
     def show(self, event: Event) -> None:
         if self._json:
@@ -148,11 +152,18 @@ class _Printer:
             self._heading("Transcript" if event.stage == "reader" else "Solution")
         elif isinstance(event, TranscriptDelta | AnswerDelta):
             self._text(event.delta)
+        elif isinstance(event, StepChecked):
+            self._steps.append(event)
         elif isinstance(event, FinalAnswer):
             self._heading("Final answer")
             self._text(event.answer)
             if event.samples is not None:
                 self._text(f"\n\n{event.votes} of {event.samples} samples gave this answer.")
+            self._end_line()
+            self._out.write("\n" + terminal_line(check_line(event.check, event.reason)) + "\n")
+            self._print_steps()
+        elif isinstance(event, Finished):
+            self._print_steps()  # an answer without a final answer still had its steps checked
         elif isinstance(event, SampleProgress):
             if event.finished == 0:
                 self.say(f"Sampling {event.total} solutions; the majority answer follows.")
@@ -166,6 +177,21 @@ class _Printer:
         elif isinstance(event, Notice):  # stdout is left as it is: it may be a file
             self._out.flush()
             self.say(event.message)
+
+    def _print_steps(self) -> None:
+        """'Steps: 12 checked, 1 wrong', then each wrong step and why."""
+        steps, self._steps = self._steps, []
+        if not steps:
+            return
+        self._end_line()
+        checked, wrong = step_counts(s.verdict for s in steps)
+        lines = [steps_line(checked, wrong)]
+        for step in steps:
+            if step.verdict == "wrong":
+                wrong_step = f"Wrong: {step_line(step.before, step.after)}: {step.reason}"
+                lines.append("  " + terminal_line(wrong_step))
+        self._out.write("".join(line + "\n" for line in lines))
+        self._out.flush()
 
     def say(self, message: str) -> None:
         """A message on stderr, on one line of its own."""

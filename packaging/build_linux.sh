@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Build the Linux one-folder bundle into dist/qwen-math/ and prove it starts and renders math.
+# Build the Linux one-folder bundle into dist/qwen-math/, check what it holds, and prove it
+# starts and renders math.
 #
-#     packaging/build_linux.sh                # render icons, build, self-check (3 starts)
-#     packaging/build_linux.sh --check-only   # self-check an existing dist/qwen-math
+#     packaging/build_linux.sh                # render icons, build, check contents, self-check
+#     packaging/build_linux.sh --check-only   # the two checks on an existing dist/qwen-math
 #
+# The contents check (packaging/check_bundle.py) fails when a module the app can import (at
+# any depth, or by name) or a file it opens is missing. That the bundle solves — cloud, TIR in
+# its sandbox, OpenAI-compatible, history export — is tests/packaging/test_bundle_solves.py.
 # The self-check starts the bundle headless with QWEN_MATH_SELFTEST=1 (desktop_app/selftest.py):
 # the window opens offscreen, MathJax typesets $\frac{1}{2}$ in the answer view, and the app
 # prints "SELFTEST OK <n>" and exits 0. Prints the bundle's size and its median start time.
@@ -12,14 +16,19 @@ cd "$(dirname "$0")/.."
 
 DIST=dist/qwen-math
 RUNS=${QWEN_MATH_SELFTEST_RUNS:-3}
-PYINSTALLER=${PYINSTALLER_SPEC:-pyinstaller>=6.10}
 
 if [ "${1:-}" != "--check-only" ]; then
   uv run python packaging/render_icons.py >/dev/null
-  uv run --with "$PYINSTALLER" pyinstaller packaging/qwen-math.spec --noconfirm \
+  # PyInstaller from the `packaging` dependency group (the version uv.lock pins). The venv
+  # may hold the `local` extra (the test command installs every extra): the spec excludes
+  # it, and check_bundle.py fails if any of it got in.
+  start=$(date +%s)
+  uv run --group packaging pyinstaller packaging/qwen-math.spec --noconfirm \
     --distpath dist --workpath build/pyinstaller --log-level WARN
+  echo "BUNDLE BUILD $(($(date +%s) - start)) s"
 fi
 [ -x "$DIST/qwen-math" ] || { echo "build_linux: $DIST/qwen-math is missing" >&2; exit 1; }
+uv run --group packaging python packaging/check_bundle.py "$DIST"
 
 export QT_QPA_PLATFORM=offscreen
 # Chromium's sandbox refuses to run as root (containers, CI); the app adds this itself as root.

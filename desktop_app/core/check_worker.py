@@ -30,6 +30,7 @@ TASKS: dict[str, str] = {
     "equivalent": "desktop_app.core.checking.equivalence:equivalent",
     "verify_answer": "desktop_app.core.checking.problem_check:verify_answer",
     "code_output": "desktop_app.core.checking.code_output:compare_code_output",
+    "step_check": "desktop_app.core.checking.step_blocks:check_block_task",
     "group_answers": "desktop_app.core.checking.grouping:group_answers",
 }
 # Loaded (and run once) by the child before it says it is ready, so the first check is fast:

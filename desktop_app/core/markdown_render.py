@@ -176,10 +176,17 @@ def render_markdown(text: str, *, pending: bool = False) -> str:
 
 @dataclass(frozen=True)
 class StreamUpdate:
-    """What changed after a feed: newly finished blocks (final HTML) and the current tail."""
+    """What changed after a feed: newly finished blocks (final HTML) and the current tail.
+
+    `starts` are where the new blocks begin in the text fed since the last reset ("\r"
+    removed), and `cut` how much of that text is now in finished blocks: what a view needs
+    to find the block a character offset lands in.
+    """
 
     new_blocks: tuple[str, ...]
     tail: str
+    starts: tuple[int, ...] = ()
+    cut: int = 0
 
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
@@ -196,6 +203,7 @@ class StreamingRenderer:
     def reset(self) -> None:
         """Forget everything; the next feed starts a new answer."""
         self._tail = ""  # source after the last finished block
+        self._cut = 0  # length of the source before the tail
         self._pos = 0  # first unscanned character of the tail
         self._after_blank = False  # a blank line outside code/math ended the last line
         self._fence = ""  # the open code fence marker, if any
@@ -205,24 +213,31 @@ class StreamingRenderer:
     def feed(self, delta: str) -> StreamUpdate:
         """Add more answer text; return the blocks it finished and the new tail."""
         self._tail += delta.replace("\r", "")
-        blocks = [render_markdown(block) for block in self._cut_finished_blocks()]
-        return StreamUpdate(tuple(blocks), render_markdown(self._tail, pending=True))
+        finished = self._cut_finished_blocks()
+        blocks = tuple(render_markdown(block) for _start, block in finished)
+        starts = tuple(start for start, _block in finished)
+        return StreamUpdate(blocks, render_markdown(self._tail, pending=True), starts, self._cut)
 
     def finish(self) -> StreamUpdate:
         """The answer is complete: the tail becomes a finished block."""
-        rest = self._tail
+        rest, start = self._tail, self._cut
         self.reset()
-        return StreamUpdate((render_markdown(rest),) if rest.strip() else (), "")
+        if not rest.strip():
+            return StreamUpdate((), "", (), start + len(rest))
+        return StreamUpdate((render_markdown(rest),), "", (start,), start + len(rest))
 
-    def _cut_finished_blocks(self) -> list[str]:
-        """Scan only the new complete lines; cut before a line that starts a new block."""
-        finished: list[str] = []
+    def _cut_finished_blocks(self) -> list[tuple[int, str]]:
+        """Scan only the new complete lines; cut before a line that starts a new block.
+
+        Returns (start, source) of each finished block."""
+        finished: list[tuple[int, str]] = []
         while True:
             src, pos = self._tail, self._pos
             if self._after_blank and pos < len(src) and src[pos] not in " \t\n":
                 if src[:pos].strip():
-                    finished.append(src[:pos])
+                    finished.append((self._cut, src[:pos]))
                 self._tail, self._pos, self._after_blank = src[pos:], 0, False
+                self._cut += pos
                 continue
             newline = src.find("\n", pos)
             if newline < 0:

@@ -66,25 +66,35 @@ def run_pipeline(
         solver = backends.solver()
         yield StageStarted("solver", backends.solver_model)
         messages = followup_messages(transcript, request.history, request.question, request.mode)
+        from desktop_app.core.step_stream import StepChecks
+
         voted = None
-        if request.samples > 1:  # self-consistency: sampled solutions and a majority vote
-            from desktop_app.core.sampling import solve_by_vote
+        with StepChecks(cancel) as steps:  # each finished block checked while the rest streams
+            answer: Generator[Event, None, str]
+            if request.samples > 1:  # self-consistency: the majority's steps are checked
+                from desktop_app.core.sampling import solve_by_vote
 
-            solution, voted = yield from solve_by_vote(
-                solver,
-                messages,
-                request.samples,
-                cancel,
-                mode=request.mode,
-                code_runner=code_runner,
-            )
-        elif request.mode == "tir":
-            from desktop_app.core.tir import run_tir, sandbox_runner
+                solution, voted = yield from steps.follow(
+                    solve_by_vote(
+                        solver,
+                        messages,
+                        request.samples,
+                        cancel,
+                        mode=request.mode,
+                        code_runner=code_runner,
+                    )
+                )
+            else:
+                if request.mode == "tir":
+                    from desktop_app.core.tir import run_tir, sandbox_runner
 
-            runner = code_runner or sandbox_runner
-            solution = yield from _warm_checks(run_tir(solver, messages, cancel, runner=runner))
-        else:
-            solution = yield from _warm_checks(_stream_answer(solver.solve(messages, cancel)))
+                    runner = code_runner or sandbox_runner
+                    answer = run_tir(solver, messages, cancel, runner=runner)
+                else:
+                    answer = _stream_answer(solver.solve(messages, cancel))
+                solution = yield from steps.follow(_warm_checks(answer))
+            raise_if_cancelled(cancel)
+            yield from steps.finish()
         raise_if_cancelled(cancel)
         from desktop_app.core.checks import check_solution
 

@@ -26,8 +26,12 @@ class Interpreter:
 def interpreter() -> Interpreter:
     """The Python that runs model code: this one, isolated (-I), with stdlib and site-packages.
 
-    The one place to change for a frozen app, which ships its own interpreter.
+    In a bundle (PyInstaller sets sys.frozen) there is no `python`: the app's own executable
+    runs the file in its sandbox-child mode (core/sandbox_child.py), and the bundle's folder,
+    which holds the embedded stdlib, sympy, mpmath and numpy, is all it needs to read.
     """
+    if getattr(sys, "frozen", False):
+        return frozen_interpreter(sys.executable, getattr(sys, "_MEIPASS", None))
     prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     real = os.path.realpath(sys.executable)
     prefixes.add(os.path.dirname(os.path.dirname(real)))  # e.g. /usr for /usr/bin/python3
@@ -41,6 +45,25 @@ def interpreter() -> Interpreter:
         else:
             folders.append(prefix)
     return Interpreter((sys.executable, "-I"), outermost(p for p in folders if os.path.exists(p)))
+
+
+def frozen_interpreter(executable: str, bundle_data: str | None) -> Interpreter:
+    """A bundle's executable in sandbox-child mode, and its folders (program and data).
+
+    Linux and Windows one-folder bundles keep their data in `_internal/` beside the program;
+    a macOS .app keeps the program in Contents/MacOS and the data in Contents/Frameworks.
+    """
+    from desktop_app.core.sandbox_child import FLAG
+
+    program = resolve(executable)
+    folders = [os.path.dirname(program)]
+    if bundle_data:
+        data = resolve(bundle_data)
+        folders.append(data)
+        resources = os.path.join(os.path.dirname(data), "Resources")
+        if os.path.basename(data) == "Frameworks" and os.path.isdir(resources):
+            folders.append(resources)  # a macOS .app's data files, linked from Frameworks
+    return Interpreter((program, FLAG), outermost(folders))
 
 
 def resolve(path: str) -> str:

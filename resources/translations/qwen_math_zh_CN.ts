@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AnswerChecks</name>
+    <message>
+        <source>Verified by SymPy</source>
+        <translation>已由 SymPy 验证</translation>
+    </message>
+    <message>
+        <source>Contradicted</source>
+        <translation>验算不符</translation>
+    </message>
+    <message>
+        <source>Not checked</source>
+        <translation>未验证</translation>
+    </message>
+    <message>
+        <source>Show why</source>
+        <translation>查看原因</translation>
+    </message>
+    <message>
+        <source>Step checked by SymPy</source>
+        <translation>此步已由 SymPy 检查</translation>
+    </message>
+    <message>
+        <source>Wrong step: show the counterexample</source>
+        <translation>此步有误：查看反例</translation>
+    </message>
+    <message>
+        <source>1 step checked, 1 wrong</source>
+        <translation>已检查 1 步，1 步有误</translation>
+    </message>
+    <message>
+        <source>1 step checked, none wrong</source>
+        <translation>已检查 1 步，没有错误</translation>
+    </message>
+    <message>
+        <source>{checked} steps checked, {wrong} wrong</source>
+        <translation>已检查 {checked} 步，{wrong} 步有误</translation>
+    </message>
+    <message>
+        <source>{checked} steps checked, none wrong</source>
+        <translation>已检查 {checked} 步，没有错误</translation>
+    </message>
+</context>
+<context>
     <name>AnswerPane</name>
     <message>
         <source>Solution</source>
@@ -365,10 +408,6 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
     <message>
         <source>{status} ({note})</source>
         <translation>{status}（{note}）</translation>
-    </message>
-    <message>
-        <source>not checked</source>
-        <translation>未验证</translation>
     </message>
     <message>
         <source>Done.</source>

@@ -52,14 +52,17 @@ def test_four_samples_as_json_vote_and_history_keeps_them(
 def test_samples_as_text_say_the_vote_and_the_progress(
     dashscope: FakeDashScope, cli_env: dict[str, str]
 ) -> None:
-    """GIVEN 2 samples WHEN solved as text THEN stdout ends with the answer and its vote, and
-    stderr says how the samples went."""
+    """GIVEN 2 samples WHEN solved as text THEN stdout ends with the answer, its vote and the
+    majority's check, and stderr says how the samples went."""
     dashscope.script_text(RIGHT[0], endpoint="text")
     dashscope.script_text(RIGHT[0], endpoint="text")
     result = run_cli(["solve", "--question", PROBLEM, "--samples", "2", "--no-history"], cli_env)
     assert result.returncode == 0, result.stderr
     out = result.stdout.decode()
-    assert out.rstrip().endswith("## Final answer\n\n2\n\n2 of 2 samples gave this answer.")
+    assert out.rstrip().endswith(
+        "## Final answer\n\n2\n\n2 of 2 samples gave this answer.\n\n"
+        "Verified by SymPy: x = 2 solves x + 1 = 3, and there are no other solutions."
+    )
     err = result.stderr.decode()
     assert "Sampling 2 solutions" in err
     assert "2 of 2 samples finished." in err

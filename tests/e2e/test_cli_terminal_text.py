@@ -38,7 +38,7 @@ def test_a_hostile_answer_is_printed_clean(
     out = run.stdout.decode()
     for words in VISIBLE:
         assert words in out
-    assert out.rstrip().endswith("## Final answer\n\n4")
+    assert "## Final answer\n\n4\n\nVerified by SymPy: " in out
 
 
 def test_json_output_carries_the_text_exactly(

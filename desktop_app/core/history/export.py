@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop_app.core.history.export_checks import checks_markdown
 from desktop_app.core.history.export_samples import samples_markdown
 from desktop_app.core.history.models import Conversation, Turn
 
@@ -21,10 +22,18 @@ _STATUS_NOTES = {
 
 
 def to_markdown(
-    conversation: Conversation, image_ref: str | None, *, samples: SampleParts = samples_markdown
+    conversation: Conversation,
+    image_ref: str | None,
+    *,
+    answer_text: Callable[[Turn], str] | None = None,
+    samples: SampleParts = samples_markdown,
 ) -> str:
-    """The conversation as Markdown; `image_ref` is how the document points at its image,
-    `samples` what follows the answer of a turn that sampled several solutions."""
+    """The conversation as Markdown; `image_ref` is how the document points at its image.
+
+    `answer_text` gives each turn's answer as written into the document (the HTML export
+    adds placeholders for its step marks; by default the answer as saved), `samples` what
+    follows the answer of a turn that sampled several solutions.
+    """
     created = datetime.fromtimestamp(conversation.created_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f"# {conversation.title}", f"_Saved by Qwen Math on {created}._"]
     if image_ref is not None:
@@ -32,7 +41,8 @@ def to_markdown(
     if conversation.transcript.strip():
         parts += ["## Problem", conversation.transcript.strip()]
     for number, turn in enumerate(conversation.turns, start=1):
-        parts += _turn_markdown(turn, number, len(conversation.turns), samples)
+        answer = answer_text(turn) if answer_text is not None else turn.answer
+        parts += _turn_markdown(turn, answer, number, len(conversation.turns), samples)
     return "\n\n".join(parts) + "\n"
 
 
@@ -50,14 +60,17 @@ def export_markdown(conversation: Conversation, image: Path | None, target: Path
     return written
 
 
-def _turn_markdown(turn: Turn, number: int, total: int, samples: SampleParts) -> list[str]:
+def _turn_markdown(
+    turn: Turn, answer: str, number: int, total: int, samples: SampleParts
+) -> list[str]:
     suffix = f" {number}" if total > 1 else ""
     parts: list[str] = []
     if turn.question.strip():
         parts += [f"## Question{suffix}", turn.question.strip()]
-    parts += [f"## Solution{suffix}", turn.answer.strip() or "_No answer was saved._"]
+    parts += [f"## Solution{suffix}", answer.strip() or "_No answer was saved._"]
     if turn.final_answer:
         parts.append(f"**Final answer:** ${turn.final_answer}$")
+    parts += checks_markdown(turn)
     parts += samples(turn)
     note = _STATUS_NOTES.get(turn.status)
     if note is not None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from desktop_app.core.backends.base import png_data_url
 from desktop_app.core.history.export import to_markdown
+from desktop_app.core.history.export_checks import StepMarker
 from desktop_app.core.history.export_samples import SamplesHtml
 from desktop_app.core.history.models import Conversation
 from desktop_app.core.markdown_render import render_markdown
@@ -53,8 +54,9 @@ def mathjax_source() -> str:
 
 def to_html(conversation: Conversation, image_png: bytes | None) -> str:
     """The conversation as a self-contained HTML document that renders with no network."""
+    marker = StepMarker(to_markdown(conversation, None))  # steps marked beside formulas
     samples = SamplesHtml()  # each turn's samples, folded away after its answer
-    markdown = to_markdown(conversation, None, samples=samples)
+    markdown = to_markdown(conversation, None, answer_text=marker.answer, samples=samples)
     # to_markdown joins single-line parts with blank lines: title, saved-on line, then the rest.
     title_md, saved_md, rest_md = ([*markdown.split("\n\n", 2), "", ""])[:3]
     figure = ""
@@ -64,7 +66,7 @@ def to_html(conversation: Conversation, image_png: bytes | None) -> str:
             f'src="{png_data_url(image_png)}"></figure>\n'
         )
     body = render_markdown(f"{title_md}\n\n{saved_md}") + figure
-    body += samples.fill(render_markdown(rest_md))
+    body += samples.fill(marker.place(render_markdown(rest_md)))
     mathjax = _script_safe(mathjax_source())
     scripts = (_MATHJAX_CONFIG, mathjax)
     return "\n".join(
@@ -121,12 +123,11 @@ def _script_safe(source: str) -> str:
 
 @cache
 def _answer_css() -> str:
-    """The answer page's stylesheets, so an export looks like the app (empty if not found)."""
+    """The answer page's stylesheets (its own, its checks' and its samples'), so an export
+    looks like the app (empty if not found)."""
     package = Path(__file__).resolve().parents[2]
     for folder in (package / "_resources" / "answer", package.parent / "resources" / "answer"):
-        css = folder / "answer.css"
-        if css.is_file():
-            samples = folder / "samples.css"  # how a turn's folded samples look
-            extra = samples.read_text(encoding="utf-8") if samples.is_file() else ""
-            return css.read_text(encoding="utf-8") + extra
+        if (folder / "answer.css").is_file():
+            sheets = (folder / name for name in ("answer.css", "checks.css", "samples.css"))
+            return "\n".join(css.read_text(encoding="utf-8") for css in sheets if css.is_file())
     return ""

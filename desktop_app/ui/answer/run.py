@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app.core.errors import Cancelled
-from desktop_app.ui.answer.samples import SamplesPresenter
+from desktop_app.ui.answer.checks import card_label, summary_text
+from desktop_app.ui.answer.samples import SamplesPresenter, show_saved_samples
 from desktop_app.ui.tir_consent import check_note
 
 if TYPE_CHECKING:
     from desktop_app.core.events import Event, Failed
+    from desktop_app.core.history.models import Turn
     from desktop_app.core.history.store import HistoryStore
     from desktop_app.core.problem_state import ProblemState, Run
     from desktop_app.core.solve_request import SolveRequest
@@ -59,6 +61,7 @@ class AnswerRun(QObject):
         self._parent = parent  # the key prompt's parent
         self._answer_parts: list[str] = []  # the streamed answer's Markdown source
         self._final_answer: str | None = None
+        self._steps: list[str] = []  # the verdicts of the answer's checked steps
         self._run: Run | None = None  # what the current (or last) worker runs
         self._worker: Worker | None = None
         self._retry_after_key = False  # run the last request again once its thread has ended
@@ -82,7 +85,7 @@ class AnswerRun(QObject):
         self.stop()
         run = self._state.begin(request, conversation_id, shown)
         self.started.emit()
-        self._answer_parts, self._final_answer = [], None
+        self._answer_parts, self._final_answer, self._steps = [], None, []
         self._transcript_editor.set_text(request.transcript or "")
         self._answer_view.clear()
         if shown:
@@ -122,6 +125,46 @@ class AnswerRun(QObject):
         worker.cancel()
         return worker.wait(timeout)
 
+    def show_saved(self, turns: Sequence[Turn]) -> None:
+        """Show a reopened conversation's answers as they were: each turn's step marks, the
+        last final answer's card with its reason, and the last vote's samples."""
+        from desktop_app.core.conversation import conversation_markdown
+
+        shown = conversation_markdown("", [(t.question, t.answer) for t in turns])
+        self._answer_view.set_markdown(shown)
+        cursor = 0
+        last: Turn | None = None
+        for turn in turns:
+            stripped = turn.answer.strip()
+            found = shown.find(stripped, cursor) if stripped else -1
+            steps = [s for s in turn.details.get("steps") or () if isinstance(s, Mapping)]
+            if found >= 0:  # the page shows each answer stripped, in order
+                cursor = found + len(stripped)
+                at = found - (len(turn.answer) - len(turn.answer.lstrip()))
+                for step in steps:
+                    self._show_saved_step(at, step)
+            if turn.final_answer:
+                last, self._steps = turn, [str(s.get("verdict")) for s in steps]
+        if last is not None and last.final_answer:
+            check = last.final_check or "unchecked"
+            self._final_answer = last.final_answer
+            self._show_summary()
+            self._answer_view.show_final(
+                last.final_answer, card_label(check), check, last.final_reason or ""
+            )
+            self.final_answer_ready.emit()
+        show_saved_samples(self._answer_view, turns)
+
+    def _show_saved_step(self, at: int, step: Mapping[str, object]) -> None:
+        start, end, verdict = step.get("start"), step.get("end"), step.get("verdict")
+        if isinstance(start, int) and isinstance(end, int) and verdict in ("ok", "wrong"):
+            reason = step.get("reason")
+            self._answer_view.show_step(at + start, at + end, str(verdict), str(reason or ""))
+
+    def _show_summary(self) -> None:
+        wrong = self._steps.count("wrong")
+        self._answer_view.show_step_summary(summary_text(len(self._steps), wrong), wrong)
+
     def _show_answer_text(self, text: str) -> None:
         self._answer_parts.append(text)
         self._answer_view.append_delta(text)
@@ -141,6 +184,7 @@ class AnswerRun(QObject):
             Notice,
             Retrying,
             StageStarted,
+            StepChecked,
             TranscriptDelta,
         )
 
@@ -175,6 +219,10 @@ class AnswerRun(QObject):
         elif isinstance(event, Retrying):
             again = translate("MainWindow", "{reason} Trying again in {seconds} s…")
             self.status.emit(again.format(reason=event.reason, seconds=f"{event.delay:.0f}"))
+        elif isinstance(event, StepChecked):
+            self._steps.append(event.verdict)
+            self._answer_view.show_step(event.start, event.end, event.verdict, event.reason)
+            self._show_summary()
         elif isinstance(event, FinalAnswer):
             self._final_answer = event.answer
             self.final_answer_ready.emit()
@@ -186,9 +234,8 @@ class AnswerRun(QObject):
                 )
             self.status.emit(status)
             self._answer_view.flush()
-            self._answer_view.show_final(
-                event.answer, note or translate("MainWindow", "not checked"), event.check
-            )
+            label = card_label(event.check)
+            self._answer_view.show_final(event.answer, label, event.check, event.reason)
         elif isinstance(event, Finished):
             self._answer_view.finish()
             if event.conversation_id is not None and self._run is not None:

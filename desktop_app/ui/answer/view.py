@@ -10,7 +10,9 @@ from PySide6.QtGui import QCloseEvent, QContextMenuEvent
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
+from desktop_app.ui.answer.checks import page_labels
 from desktop_app.ui.answer.scheme import ANSWER_URL
+from desktop_app.ui.answer.step_marks import StepPlace, StepPlaces
 from desktop_app.ui.deferred import after_first_paint
 
 if TYPE_CHECKING:
@@ -28,7 +30,11 @@ def page_script(calls: list[PageCall]) -> str:
     return "".join(f"{name}({', '.join(json.dumps(arg) for arg in args)});" for name, args in calls)
 
 
-_SETTINGS_CALLS = ("setLabels", "setTheme")  # how the page looks, not what it shows
+_SETTINGS_CALLS = (
+    "setLabels",
+    "setCheckLabels",
+    "setTheme",
+)  # how the page looks, not what it shows
 FLUSH_INTERVAL_MS = 33  # ~30 repaints a second: smooth to the eye, cheap for the GUI thread
 # A live preview (question, transcript) typesets at most this often: MathJax is not free.
 PREVIEW_DELAY_MS = 200
@@ -51,6 +57,7 @@ class AnswerView(QWebEngineView):
         self._timer_armed = False
         self._ready = False
         self._queued: list[PageCall] = []  # page calls held until the page has loaded
+        self._places = StepPlaces()  # where checked steps go on the page
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(self.flush_interval_ms)
@@ -62,6 +69,7 @@ class AnswerView(QWebEngineView):
             "copy": self.tr("Copy"),
         }
         self._call("setLabels", labels)  # queued until the page has loaded
+        self._call("setCheckLabels", page_labels())
         after_first_paint(self, self._load_page)  # starting the web engine takes ~0.15 s
 
     def _load_page(self) -> None:
@@ -101,18 +109,23 @@ class AnswerView(QWebEngineView):
             return
         text = "".join(self._deltas)
         self._deltas.clear()
+        self._places.fed(text)
         self._send(self._renderer.feed(text))
 
     def finish(self) -> None:
         """The stream ended: render the tail as a finished block (unclosed $ becomes text)."""
         self.flush()
-        self._send(self._renderer.finish())
+        self._send(self._renderer.finish(), ended=True)
 
     def set_markdown(self, text: str) -> None:
         """Show a complete answer at once, replacing whatever is shown."""
         self.clear()
-        blocks = self._renderer.feed(text).new_blocks + self._renderer.finish().new_blocks
-        self._call("appendBlocks", list(blocks))
+        self._places.fed(text)
+        first, last = self._renderer.feed(text), self._renderer.finish()
+        for update in (first, last):
+            self._places.cut(update)
+        self._places.ended()
+        self._call("appendBlocks", list(first.new_blocks + last.new_blocks))
 
     def clear(self) -> None:
         """Drop the shown answer and anything not yet flushed."""
@@ -120,16 +133,33 @@ class AnswerView(QWebEngineView):
         self._timer.stop()
         self._deltas.clear()
         self._renderer.reset()
+        self._places.reset()
         if not self._ready:  # of what is queued, only the page's settings outlive a clear
             self._queued = [call for call in self._queued if call[0] in _SETTINGS_CALLS]
         self._call("clear")
 
-    def show_final(self, answer: str, label: str, check: str) -> None:
-        """Highlight the final answer below the solution, with how it was checked."""
+    def show_final(self, answer: str, label: str, check: str, reason: str = "") -> None:
+        """Highlight the final answer below the solution, with how it was checked (and why,
+        shown when the check is clicked)."""
         from desktop_app.core.markdown_render import render_markdown
 
         html = render_markdown(f"$$\\boxed{{{answer}}}$$")
         self._call("setFinal", html, label, check)
+        self._call("setCheckReason", reason)
+
+    def show_step(self, start: int, end: int, verdict: str, reason: str) -> None:
+        """Mark a checked step in place: `start`/`end` are offsets into the text being
+        streamed (or last shown); the mark appears once that block is on the page."""
+        if self._deltas and not self._places.open:
+            self.flush()  # the first text of an answer: where it starts must be known
+        self._places.add(StepPlace(start, end, verdict, reason))
+        # While the flush timer is armed the next flush brings the mark, with its blocks.
+        if not self._timer_armed and (marks := self._places.ready()):
+            self._call("addStepMarks", marks)
+
+    def show_step_summary(self, text: str, wrong: int) -> None:
+        """The line above the final answer: '12 steps checked, 1 wrong' ('' hides it)."""
+        self._call("setStepSummary", text, wrong)
 
     def show_sample_progress(self, finished: int, total: int, text: str) -> None:
         """Self-consistency: how many samples have finished, below the answer."""
@@ -179,11 +209,16 @@ class AnswerView(QWebEngineView):
             self._renderer_instance = StreamingRenderer()
         return self._renderer_instance
 
-    def _send(self, update: StreamUpdate) -> None:
+    def _send(self, update: StreamUpdate, *, ended: bool = False) -> None:
         calls: list[PageCall] = []
         if update.new_blocks:
             calls.append(("appendBlocks", (list(update.new_blocks),)))
         calls.append(("setTail", (update.tail,)))
+        self._places.cut(update)
+        if ended:
+            self._places.ended()
+        if marks := self._places.ready():  # step marks that waited for these blocks
+            calls.append(("addStepMarks", (marks,)))
         self._run(calls)
 
     def _call(self, function: str, *args: object) -> None:

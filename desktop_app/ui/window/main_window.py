@@ -16,7 +16,6 @@ from desktop_app.core.problem_state import ProblemState
 from desktop_app.core.settings import Settings
 from desktop_app.ui.answer.pane import AnswerPane
 from desktop_app.ui.answer.run import AnswerRun, KeyPrompt
-from desktop_app.ui.answer.samples import show_saved_samples
 from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.history.export import export_conversation
 from desktop_app.ui.history.sidebar import HistorySidebar
@@ -255,11 +254,7 @@ class MainWindow(QMainWindow):
             self.problem.clear_image()
         self.transcript_editor.set_text(conversation.transcript)
         self.problem.question_box.clear()
-        turns = [(t.question, t.answer) for t in conversation.turns]
-        from desktop_app.core.conversation import conversation_markdown
-
-        self.answer_view.set_markdown(conversation_markdown("", turns))
-        show_saved_samples(self.answer_view, conversation.turns)
+        self.answer_run.show_saved(conversation.turns)  # answers, checks and samples
         self._set_status(conversation.title)
 
     def new_conversation(self) -> None:
