@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--json", action="store_true", help="one JSON event per line")
     solve.add_argument("--no-history", action="store_true", help="do not save this problem")
     solve.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
-    from desktop_app.history_args import add_history_parser  # not history_cli: ~15 ms
+    from desktop_app.history_args import add_history_parser  # not history_cli (export, json)
 
     add_history_parser(commands)
     return parser

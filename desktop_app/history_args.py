@@ -1,8 +1,8 @@
 """The `qwen-math history` command line: its arguments only.
 
 Apart from `history_cli` (which runs the commands) because every `qwen-math` builds the
-parser, the window's start included, and the commands' modules (the store, the export) cost
-~15 ms to load.
+parser, the window's start included, and the commands' modules (the export, json) are not
+needed for that.
 """
 
 from __future__ import annotations
