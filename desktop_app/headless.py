@@ -16,6 +16,7 @@ from desktop_app.core.events import (
     Failed,
     FinalAnswer,
     Notice,
+    PlotReady,
     Retrying,
     StageStarted,
     TranscriptDelta,
@@ -124,6 +125,16 @@ def _read_image(source: str | None) -> bytes | None:
     return read_image_file(source)
 
 
+def plot_summary(event: PlotReady) -> str:
+    """One line naming what was plotted (the window and `--json` carry the plot itself)."""
+    variable = str((event.spec or {}).get("variable", "x"))
+    start, end = (f"{value:g}" for value in event.x_range)
+    line = f"Plotted {' and '.join(event.functions)} for {variable} from {start} to {end}"
+    if event.points:
+        line += "; marked " + ", ".join(point.label for point in event.points)
+    return line + "."
+
+
 class _Printer:
     """Prints events as they happen: readable text, or one JSON object per line."""
 
@@ -148,6 +159,9 @@ class _Printer:
         elif isinstance(event, FinalAnswer):
             self._heading("Final answer")
             self._text(event.answer)
+        elif isinstance(event, PlotReady):
+            self._heading("Plot")
+            self._write(terminal_line(plot_summary(event)) + "\n")
         elif isinstance(event, Retrying):
             self.say(f"{event.reason} Retrying in {event.delay:.0f} s.")
         elif isinstance(event, Failed):

@@ -30,6 +30,8 @@ TASKS: dict[str, str] = {
     "equivalent": "desktop_app.core.checking.equivalence:equivalent",
     "verify_answer": "desktop_app.core.checking.problem_check:verify_answer",
     "code_output": "desktop_app.core.checking.code_output:compare_code_output",
+    "plot": "desktop_app.core.checking.plotting:problem_plot",
+    "plot_function": "desktop_app.core.checking.plotting:typed_function",
 }
 # Loaded (and run once) by the child before it says it is ready, so the first check is fast:
 # math-verify compiles its large regular expressions on first use.
