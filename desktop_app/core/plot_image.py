@@ -34,9 +34,14 @@ def plot_png(spec: PlotSpec, dpi: int = 144) -> bytes:
 def _render(spec: PlotSpec, fmt: Literal["svg", "png"], dpi: int = 100) -> bytes:
     import matplotlib
 
-    with matplotlib.rc_context(
-        {"svg.fonttype": "none", "svg.hashsalt": "qwen-math-plot", "font.size": 9}
-    ):
+    # Labels come from model text: "$...$" in one must stay text, never become mathtext.
+    rc = {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "qwen-math-plot",
+        "font.size": 9,
+        "text.parse_math": False,
+    }
+    with matplotlib.rc_context(rc):
         figure = _figure(spec)
         buffer = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {}
