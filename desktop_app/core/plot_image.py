@@ -107,10 +107,14 @@ def _draw_markers(axes: Any, spec: PlotSpec) -> None:
     dots = axes.scatter(xs, ys, s=22, color=_MARKER_COLOUR, zorder=4)
     dots.set_gid("points")
     height = spec.y_range[1] - spec.y_range[0]
-    for point in spec.points:
+    near = 0.15 * (spec.x_range[1] - spec.x_range[0])
+    last_x, last_above = -math.inf, False
+    for point in sorted(spec.points, key=lambda p: p.x):
         if not (math.isfinite(point.x) and math.isfinite(point.y)):
             continue
         below = point.y > spec.y_range[1] - 0.12 * height  # near the top: label under it
+        below = below or (last_above and point.x - last_x < near)  # not on its neighbour's
+        last_x, last_above = point.x, not below
         axes.annotate(
             point.label,
             (point.x, point.y),

@@ -137,6 +137,7 @@ class AnswerRun(QObject):
             Finished,
             ImageReady,
             Notice,
+            PlotReady,
             Retrying,
             StageStarted,
             TranscriptDelta,
@@ -185,6 +186,8 @@ class AnswerRun(QObject):
             self._answer_view.show_final(
                 event.answer, note or translate("MainWindow", "not checked"), event.check
             )
+        elif isinstance(event, PlotReady) and event.spec is not None:
+            self._answer_view.show_plot(event.spec)  # under the answer, which is all there
         elif isinstance(event, Finished):
             self._answer_view.finish()
             if event.conversation_id is not None and self._run is not None:

@@ -253,6 +253,11 @@ class MainWindow(QMainWindow):
         from desktop_app.core.conversation import conversation_markdown
 
         self.answer_view.set_markdown(conversation_markdown("", turns))
+        from desktop_app.core.history.saved_plots import last_plot
+
+        plot = last_plot(conversation)  # the newest plot that still loads
+        if plot is not None:
+            self.answer_view.show_plot(plot.to_json())
         self._set_status(conversation.title)
 
     def new_conversation(self) -> None:
