@@ -35,13 +35,14 @@ def _render(spec: PlotSpec, fmt: Literal["svg", "png"], dpi: int = 100) -> bytes
     import matplotlib
 
     # Labels come from model text: "$...$" in one must stay text, never become mathtext.
-    rc = {
-        "svg.fonttype": "none",
-        "svg.hashsalt": "qwen-math-plot",
-        "font.size": 9,
-        "text.parse_math": False,
-    }
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": "qwen-math-plot",
+            "font.size": 9,
+            "text.parse_math": False,
+        }
+    ):
         figure = _figure(spec)
         buffer = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {}

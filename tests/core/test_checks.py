@@ -17,7 +17,9 @@ CODE = "```python\nprint(1/3)\n```\n"
 
 def final(problem: str, solution: str) -> FinalAnswer | None:
     events = [
-        e for e in check_solution(problem, solution, threading.Event()) if isinstance(e, FinalAnswer)
+        e
+        for e in check_solution(problem, solution, threading.Event())
+        if isinstance(e, FinalAnswer)
     ]
     assert len(events) <= 1
     return events[0] if events else None
@@ -119,7 +121,7 @@ def test_a_function_problem_gets_its_plot_after_the_final_answer() -> None:
     assert isinstance(plot, PlotReady)
     assert plot.functions == ("x^2 - 5x + 6",)
     assert {PlotPoint(2, 0, "(2, 0)"), PlotPoint(3, 0, "(3, 0)")} <= set(plot.points)
-    assert plot.x_range[0] < 2 and plot.x_range[1] > 3
+    assert plot.x_range[0] < 2 < 3 < plot.x_range[1]
     spec = PlotSpec.from_json(plot.spec)
     assert spec.series[0].text == "x^2 - 5x + 6"
     assert len(spec.series[0].x) > 100  # sampled, not just named

@@ -40,9 +40,8 @@ def test_solve_image_streams_transcript_and_answer(
     assert TRANSCRIPT in out
     assert ANSWER in out
     assert out.index("## Transcript") < out.index(TRANSCRIPT) < out.index("## Solution")
-    assert out.rstrip().endswith(
-        "## Final answer\n\n2\n\n## Plot\n\nPlotted x + 1 and 3 for x from -0.5 to 4.5; marked x = 2."
-    )
+    plot_line = "Plotted x + 1 and 3 for x from -0.5 to 4.5; marked x = 2."
+    assert out.rstrip().endswith(f"## Final answer\n\n2\n\n## Plot\n\n{plot_line}")
     read, solve = dashscope.requests
     assert read.model == "qwen-vl-max-latest"
     assert read.content_parts("image")[0].startswith("data:image/png;base64,")

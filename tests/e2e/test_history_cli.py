@@ -175,7 +175,9 @@ def test_export_carries_the_plot(home: Path, tmp_path: Path) -> None:
     assert "![Plot of y = x^2 - 4](data:image/png;base64,iVBORw0KGgo" in out
     code, out, _ = run("export", conv_id, "--format", "html")
     assert code == 0
-    assert '<figure class="plot"><img alt="Plot of y = x^2 - 4" src="data:image/svg+xml;base64,' in out
+    assert (
+        '<figure class="plot"><img alt="Plot of y = x^2 - 4" src="data:image/svg+xml;base64,' in out
+    )
     code, out, _ = run("show", conv_id)
     assert (code, "![" in out) == (0, False)
 

@@ -32,7 +32,7 @@ def turn_plot(turn: Turn) -> PlotSpec | None:
 
 
 def conversation_plots(conversation: Conversation) -> dict[int, PlotSpec]:
-    """Each turn's plot, by the turn's index in `conversation.turns` (turns without one left out)."""
+    """Each turn's plot by the turn's index in `conversation.turns` (turns without one left out)."""
     plots = {index: turn_plot(turn) for index, turn in enumerate(conversation.turns)}
     return {index: spec for index, spec in plots.items() if spec is not None}
 

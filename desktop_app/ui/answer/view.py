@@ -30,7 +30,11 @@ def page_script(calls: list[PageCall]) -> str:
     return "".join(f"{name}({', '.join(json.dumps(arg) for arg in args)});" for name, args in calls)
 
 
-_SETTINGS_CALLS = ("setLabels", "setPlotLabels", "setTheme")  # how the page looks, not what it shows
+_SETTINGS_CALLS = (
+    "setLabels",
+    "setPlotLabels",
+    "setTheme",
+)  # how the page looks, not what it shows
 FLUSH_INTERVAL_MS = 33  # ~30 repaints a second: smooth to the eye, cheap for the GUI thread
 # A live preview (question, transcript) typesets at most this often: MathJax is not free.
 PREVIEW_DELAY_MS = 200

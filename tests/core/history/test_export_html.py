@@ -167,13 +167,17 @@ def test_the_plot_is_inside_the_file_as_an_image(
     file, under the solution, with its points labelled; nothing in the file or in the picture
     loads from the network."""
     page = exported(store, plotted_id, tmp_path).read_text(encoding="utf-8")
-    found = re.search(r'<figure class="plot"><img alt="([^"]+)" src="data:image/svg\+xml;'
-                      r'base64,([A-Za-z0-9+/=]+)"></figure>', page)
+    found = re.search(
+        r'<figure class="plot"><img alt="([^"]+)" src="data:image/svg\+xml;'
+        r'base64,([A-Za-z0-9+/=]+)"></figure>',
+        page,
+    )
     assert found is not None
     assert found.group(1) == "Plot of y = x^2 - 5x + 6"
     assert page.index("Solution") < found.start()
     svg = base64.b64decode(found.group(2)).decode("utf-8")
-    assert svg.lstrip().startswith("<?xml") and svg.rstrip().endswith("</svg>")
+    assert svg.lstrip().startswith("<?xml")
+    assert svg.rstrip().endswith("</svg>")
     for label in ("(2, 0)", "(3, 0)", "y = x^2 - 5x + 6"):
         assert f">{label}<" in svg  # text stays text: selectable, searchable
     assert not _LOADS.search(page)

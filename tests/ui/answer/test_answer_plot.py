@@ -105,9 +105,7 @@ def test_the_plot_appears_under_the_answer_light_and_dark(
     pan and reset; it follows the page's theme to dark and back."""
     view.set_theme("light")
     answered(qtbot, view, roots)
-    order = run_js(
-        qtbot, view, "document.getElementById('final').nextElementSibling.id"
-    )
+    order = run_js(qtbot, view, "document.getElementById('final').nextElementSibling.id")
     assert order == "plot"
     shown = drawn(qtbot, view)
     assert {"(2, 0)", "(3, 0)"} <= set(shown["labels"])
