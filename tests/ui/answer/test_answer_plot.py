@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -171,3 +172,34 @@ def test_a_new_answer_clears_the_plot(qtbot: Any, view: AnswerView, roots: PlotS
     answered(qtbot, view, roots)
     view.clear()
     wait_js(qtbot, view, "document.getElementById('plot') === null")
+
+
+def test_plotly_is_found_in_the_package_and_in_a_bundle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN the plotly package installed THEN its plotly.min.js is served, found without
+    importing the package; GIVEN a PyInstaller bundle THEN the copy the bundle carries is."""
+    import subprocess
+    import sys
+
+    from desktop_app.ui.answer.server import plotly_js
+
+    installed = plotly_js()
+    assert installed is not None
+    assert installed.parts[-2:] == ("package_data", "plotly.min.js")
+    assert installed.stat().st_size > 4_000_000
+    probe = (
+        "import sys; from desktop_app.ui.answer.server import plotly_js; "
+        "print(plotly_js() is not None, 'plotly' in sys.modules)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert found.stdout.split() == ["True", "False"]  # found, and the package never imported
+
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert plotly_js() is None  # a bundle without it: the page shows the text summary
+    bundled = tmp_path / "plotly" / "package_data" / "plotly.min.js"
+    bundled.parent.mkdir(parents=True)
+    bundled.write_text("/* plotly */", encoding="utf-8")
+    assert plotly_js() == bundled
