@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop_app import __version__
 from desktop_app.core.errors import AppError, Cancelled, UsageError
+from desktop_app.core.settings import MAX_SAMPLES
 from desktop_app.core.terminal_text import terminal_line
 from desktop_app.json_lines import write_json_line
 
@@ -54,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
         "captured at the native resolution of the output under it",
     )
     solve.add_argument("--mode", choices=["cot", "tir"], default=None)
+    solve.add_argument(
+        "--samples",
+        metavar="N",
+        type=_samples,
+        default=1,
+        help=f"self-consistency: sample N solutions (1 to {MAX_SAMPLES}) and vote on the answer",
+    )
     solve.add_argument("--json", action="store_true", help="one JSON event per line")
     solve.add_argument("--no-history", action="store_true", help="do not save this problem")
     solve.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
@@ -61,6 +69,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_history_parser(commands)
     return parser
+
+
+def _samples(text: str) -> int:
+    """--samples: a whole number from 1 to MAX_SAMPLES (argparse reports anything else)."""
+    try:
+        number = int(text.strip())
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_SAMPLES:
+        shown = terminal_line(text)[:20]
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 1 to {MAX_SAMPLES}, not {shown!r}"
+        )
+    return number
 
 
 def main(argv: Sequence[str] | None = None) -> int:

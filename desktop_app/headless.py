@@ -18,6 +18,7 @@ from desktop_app.core.events import (
     Notice,
     PlotReady,
     Retrying,
+    SampleProgress,
     StageStarted,
     TranscriptDelta,
     to_json,
@@ -59,7 +60,9 @@ def solve_headless(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         on_warning=printer.say,
         keep_warm=False,  # the process ends after one solve: no idle-unload timer
     )
-    request = SolveRequest(image=image, question=args.question, mode=_mode(args.mode, settings))
+    request = SolveRequest(
+        image=image, question=args.question, mode=_mode(args.mode, settings), samples=args.samples
+    )
     cancel = threading.Event()
     interruptible(cancel)
     code = 0
@@ -159,6 +162,13 @@ class _Printer:
         elif isinstance(event, FinalAnswer):
             self._heading("Final answer")
             self._text(event.answer)
+            if event.samples is not None:
+                self._text(f"\n\n{event.votes} of {event.samples} samples gave this answer.")
+        elif isinstance(event, SampleProgress):
+            if event.finished == 0:
+                self.say(f"Sampling {event.total} solutions; the majority answer follows.")
+            else:
+                self.say(f"{event.finished} of {event.total} samples finished.")
         elif isinstance(event, PlotReady):
             self._heading("Plot")
             self._write(terminal_line(plot_summary(event)) + "\n")

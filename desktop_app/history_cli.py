@@ -189,6 +189,16 @@ def _turn_json(turn: Turn) -> dict[str, Any]:
         "check": turn.final_check,
         "reason": turn.final_reason,
         "details": dict(turn.details),
+        "samples": [
+            {
+                "position": sample.position,
+                "answer": sample.answer,
+                "final_answer": sample.final_answer,
+                "group": sample.group,
+                "majority": sample.majority,
+            }
+            for sample in turn.samples
+        ],
         "status": turn.status,
         "error": turn.error,
         "reader_model": turn.reader_model,

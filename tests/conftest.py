@@ -13,7 +13,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Chromium's sandbox refuses to run as root (containers, CI).
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 
-from desktop_app.ui.answer.scheme import register_scheme  # noqa: E402  (after the env is set)
+from desktop_app.app import prepare_environment  # noqa: E402  (after the env is set)
+from desktop_app.ui.answer.scheme import register_scheme  # noqa: E402
+
+prepare_environment()  # the app's own web engine switches, so pages run as they do in the app
 
 register_scheme()  # QtWebEngine only accepts schemes registered before the QApplication
 

@@ -32,6 +32,7 @@ TASKS: dict[str, str] = {
     "code_output": "desktop_app.core.checking.code_output:compare_code_output",
     "plot": "desktop_app.core.checking.plotting:problem_plot",
     "plot_function": "desktop_app.core.checking.plotting:typed_function",
+    "group_answers": "desktop_app.core.checking.grouping:group_answers",
 }
 # Loaded (and run once) by the child before it says it is ready, so the first check is fast:
 # math-verify compiles its large regular expressions on first use.

@@ -89,6 +89,37 @@ class FinalAnswer:
 
 
 @dataclass(frozen=True)
+class SampleProgress:
+    """Self-consistency: `finished` of `total` sampled solutions are done (`failed` of them
+    failed). Not streamed: the samples' text comes after the vote."""
+
+    finished: int
+    total: int
+    failed: int = 0
+
+
+@dataclass(frozen=True)
+class SampleAnswer:
+    """One sampled solution: its text, its final answer, and the group of equivalent final
+    answers it belongs to (None when it has no final answer)."""
+
+    text: str
+    final_answer: str | None
+    group: int | None
+
+
+@dataclass(frozen=True)
+class SamplesVoted:
+    """Every sample that finished, in request order, and the vote: `majority` is the index of
+    the sample shown as the answer (its group's first), `votes` how many share its answer."""
+
+    samples: tuple[SampleAnswer, ...]
+    majority: int
+    votes: int
+    by_equivalence: bool = True  # False when the answers were grouped by their text only
+
+
+@dataclass(frozen=True)
 class StepChecked:
     """One checked step of the solution: `before` -> `after` (LaTeX), ok or wrong, and why."""
 
@@ -150,6 +181,8 @@ Event = (
     | Retrying
     | Notice
     | FinalAnswer
+    | SampleProgress
+    | SamplesVoted
     | StepChecked
     | PlotReady
     | Finished

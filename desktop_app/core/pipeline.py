@@ -61,7 +61,19 @@ def run_pipeline(
         solver = backends.solver()
         yield StageStarted("solve", backends.solver_model)
         messages = followup_messages(transcript, request.history, request.question, request.mode)
-        if request.mode == "tir":
+        voted = None
+        if request.samples > 1:  # self-consistency: sampled solutions and a majority vote
+            from desktop_app.core.sampling import solve_by_vote
+
+            solution, voted = yield from solve_by_vote(
+                solver,
+                messages,
+                request.samples,
+                cancel,
+                mode=request.mode,
+                code_runner=code_runner,
+            )
+        elif request.mode == "tir":
             from desktop_app.core.tir import run_tir, sandbox_runner
 
             runner = code_runner or sandbox_runner
@@ -72,7 +84,12 @@ def run_pipeline(
         from desktop_app.core.checks import check_solution
 
         problem = "\n\n".join(p for p in (transcript, request.question) if p.strip())
-        yield from check_solution(problem, solution, cancel)
+        checks = check_solution(problem, solution, cancel)  # the majority's, with samples
+        if voted is not None:
+            from desktop_app.core.sampling import with_votes
+
+            checks = with_votes(checks, voted)
+        yield from checks
         _check(cancel)
         yield Finished()
     except AppError as exc:

@@ -19,6 +19,7 @@ REGIONS: tuple[Region, ...] = ("beijing", "international")
 THEMES = ("system", "light", "dark")
 LANGUAGES = ("system", "en", "zh_CN")
 RETENTION_DAYS = (0, 30, 90, 365)  # 0 keeps history forever
+MAX_SAMPLES = 16  # self-consistency's most samples (core/sampling.py)
 CONTINUATIONS = ("vllm", "partial", "plain")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_SETTINGS_BYTES = 2**20  # settings are a few kilobytes; a bigger file is not ours
@@ -91,6 +92,7 @@ class SolveSettings:
 
     mode: Literal["cot", "tir"] = "cot"
     tir_consent: bool = False  # the user allowed model-written code to run, once and for all
+    samples: int = 1  # the window's self-consistency choice: solutions sampled and voted on
 
 
 @dataclass
@@ -191,6 +193,10 @@ def parse_settings(text: str) -> Settings:
         raise ConfigError("The region in settings.toml must be 'beijing' or 'international'.")
     if settings.solve.mode not in ("cot", "tir"):
         raise ConfigError("The mode in settings.toml must be 'cot' or 'tir'.")
+    if not 1 <= settings.solve.samples <= MAX_SAMPLES:
+        raise ConfigError(
+            f"The samples in settings.toml must be a whole number from 1 to {MAX_SAMPLES}."
+        )
     if settings.ui.theme not in THEMES:
         raise ConfigError("The theme in settings.toml must be 'system', 'light' or 'dark'.")
     if settings.ui.language not in LANGUAGES:

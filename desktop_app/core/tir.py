@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
-from desktop_app.core.backends.base import ChatMessage, Solver
+from desktop_app.core.backends.base import ChatMessage, Sampling, Solver
 from desktop_app.core.errors import Cancelled
 from desktop_app.core.events import AnswerDelta, CodeBlock, CodeOutput
 
@@ -56,16 +56,21 @@ def run_tir(
     *,
     runner: CodeRunner = sandbox_runner,
     max_rounds: int = MAX_CODE_ROUNDS,
+    sampling: Sampling | None = None,
 ) -> Generator[TirEvent, None, str]:
-    """Yield the model's text and each code run; return the whole assistant message."""
+    """Yield the model's text and each code run; return the whole assistant message.
+
+    With `sampling` every generation of the loop samples (self-consistency); else greedy.
+    """
     assistant = ""
     rounds = 0
+    options = {"sampling": sampling} if sampling is not None else {}
     while True:
         chat = list(messages)
         if assistant:
             chat.append({"role": "assistant", "content": assistant})
         stop = (CODE_STOP,) if rounds < max_rounds else ()
-        for delta in solver.solve(chat, cancel, stop=stop):
+        for delta in solver.solve(chat, cancel, stop=stop, **options):
             assistant += delta
             yield AnswerDelta(delta)
         _check(cancel)

@@ -26,9 +26,10 @@ window.MathJax = {
     },
   },
   startup: {
-    typeset: false,
-    pageReady() {
-      return MathJax.startup.defaultPageReady().then(resolveMathJax);
+    typeset: false,  // nothing to typeset before the first answer arrives
+    ready() {
+      MathJax.startup.defaultReady();
+      MathJax.startup.promise.then(resolveMathJax);  // started, the page is ready: typeset now
     },
   },
 };
@@ -37,7 +38,12 @@ window.MathJax = {
   let queue = Promise.resolve();  // typesetting jobs, strictly one after another
   let queuedJobs = 0;
   let mathJaxStarted = false;
-  mathJaxReady.then(() => { mathJaxStarted = true; });
+  mathJaxReady.then(() => {
+    mathJaxStarted = true;
+    // The app's one signal from the page (AnswerPage reads it): MathJax has started, so
+    // the page's functions are defined, its DOM is parsed and a formula typesets now.
+    console.info("qmath:ready");
+  });
   let tailJobQueued = false;
   let tailCache = new Map();  // TeX source -> typeset node, so a re-sent tail does not flicker
   let stickToBottom = true;
@@ -120,6 +126,15 @@ window.MathJax = {
     }
   }
 
+  // For the page's other scripts (samples.js): fold code, typeset what they placed.
+  window.foldCode = foldCode;
+
+  /** Typeset the math inside `root` that is not typeset yet. */
+  window.typesetWithin = function (root) {
+    const math = untypesetMath(root);
+    if (math.length) enqueue(() => typesetNow(math));
+  };
+
   /** Append finished blocks; each is typeset once and never touched again. */
   window.appendBlocks = function (htmlList) {
     const blocks = $("blocks");
@@ -175,8 +190,24 @@ window.MathJax = {
     followBottom();
   };
 
+  // A long answer dropped from the page leaves thousands of nodes and MathJax's objects as
+  // garbage, which V8 collects lazily: back-to-back answers piled it up in this process (tens
+  // of MB each). Where the app allows it (--expose-gc), the page collects once the old answer
+  // is gone, as a last-resort collection, which also hands the emptied heap back to the
+  // system: 50-100 ms of this page's own thread, while it is empty. A short preview is not
+  // worth a collection.
+  const COLLECT_AFTER_NODES = 400;
+  const LAST_RESORT = { type: "major", execution: "sync", flavor: "last-resort" };
+
+  function collectAfterDropping(nodes) {
+    if (nodes >= COLLECT_AFTER_NODES && typeof window.gc === "function") {
+      setTimeout(() => window.gc(LAST_RESORT), 0);
+    }
+  }
+
   /** Empty the page for a new answer. */
   window.clear = function () {
+    const dropped = $("answer").getElementsByTagName("*").length;
     $("blocks").replaceChildren();
     $("tail").replaceChildren();
     $("final").replaceChildren();
@@ -184,6 +215,7 @@ window.MathJax = {
     tailCache = new Map();
     window.setNotice("", "info");
     stickToBottom = true;
+    collectAfterDropping(dropped);
   };
 
   /** Show a one-line notice above the answer (text only, never HTML); "" hides it. */

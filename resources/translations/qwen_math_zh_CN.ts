@@ -386,6 +386,62 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
         <source>Something went wrong inside Qwen Math; details are in the log.</source>
         <translation>Qwen Math 内部出错了，详细信息见日志。</translation>
     </message>
+    <message>
+        <source>Sampling {total} solutions…</source>
+        <translation>正在采样 {total} 个解答…</translation>
+    </message>
+    <message>
+        <source>{finished} of {total} samples finished</source>
+        <translation>{total} 个样本中已完成 {finished} 个</translation>
+    </message>
+    <message>
+        <source> ({failed} failed)</source>
+        <translation>（{failed} 个失败）</translation>
+    </message>
+    <message>
+        <source>{votes} of {total} samples</source>
+        <translation>{total} 个样本中有 {votes} 个</translation>
+    </message>
+    <message>
+        <source>No sample gave a final answer</source>
+        <translation>没有样本给出最终答案</translation>
+    </message>
+    <message>
+        <source>majority, shown above</source>
+        <translation>多数答案，见上方</translation>
+    </message>
+    <message>
+        <source>no final answer</source>
+        <translation>无最终答案</translation>
+    </message>
+    <message>
+        <source>agrees</source>
+        <translation>一致</translation>
+    </message>
+    <message>
+        <source>Sample {number}</source>
+        <translation>样本 {number}</translation>
+    </message>
+    <message>
+        <source>Majority answer</source>
+        <translation>多数答案</translation>
+    </message>
+    <message>
+        <source>1 sample</source>
+        <translation>采样 1 次</translation>
+    </message>
+    <message>
+        <source>{count} samples</source>
+        <translation>采样 {count} 次</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>采样次数</translation>
+    </message>
+    <message>
+        <source>Self-consistency: solve several times with sampling and show the answer most samples agree on</source>
+        <translation>自洽投票：采样求解多次，显示多数样本一致的答案</translation>
+    </message>
 </context>
 <context>
     <name>ProblemPanel</name>

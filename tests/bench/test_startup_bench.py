@@ -48,7 +48,7 @@ OURS = textwrap.dedent(
             print("READY", shown, ",".join(heavy), flush=True)
             poll.start(5)
         def page_loaded():
-            if window.answer_view.ready:  # the answer page is up: the first answer can stream
+            if window.answer_view.ready:  # MathJax has started: the first answer can stream
                 print("PAGE", flush=True)
                 QApplication.instance().quit()
         poll = QTimer(window)

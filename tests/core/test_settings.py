@@ -286,3 +286,21 @@ def test_network_limits_must_be_positive(text: str) -> None:
     with pytest.raises(ConfigError) as info:
         parse_settings(text)
     _one_sentence(info.value, "must be positive")
+
+
+def test_the_number_of_samples_round_trips_and_defaults_to_one(tmp_path: Path) -> None:
+    """GIVEN the window's Samples choice WHEN saved and loaded THEN it is kept; default 1."""
+    assert Settings().solve.samples == 1
+    settings = Settings()
+    settings.solve.samples = 8
+    path = tmp_path / "settings.toml"
+    save_settings(settings, path)
+    assert load_settings(path).solve.samples == 8
+
+
+@pytest.mark.parametrize("value", ["0", "17", "-4"])
+def test_samples_out_of_range_are_one_clear_sentence(value: str) -> None:
+    """GIVEN a hand-edited samples outside 1..16 THEN one sentence names the setting."""
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(f"[solve]\nsamples = {value}\n")
+    _one_sentence(caught.value, "samples in settings.toml must be a whole number from 1 to 16")

@@ -75,7 +75,9 @@ def test_image_is_read_through_the_server(
     assert read.model == READER
     assert read.messages[0]["content"][0]["image_url"]["url"].startswith("data:image/png;base64,")
     assert solve.messages[-1]["content"].startswith("Solve $x + 1 = 3$.")
-    assert result.stdout.decode().rstrip().endswith("## Final answer\n\n2")
+    # the final answer, then the plot of the equation's two sides, with its root marked
+    assert "## Final answer\n\n2\n\n## Plot\n\nPlotted x + 1 and 3" in result.stdout.decode()
+    assert result.stdout.decode().rstrip().endswith("marked x = 2.")
 
 
 @pytest.mark.parametrize(

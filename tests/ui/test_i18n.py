@@ -160,6 +160,12 @@ def test_window_actions_in_chinese(zh_window: Any, chinese: str) -> None:
     assert window.regenerate_action.text() == "重新生成(&R)"
     assert window.stop_action.text() == "停止(&T)"
     assert [window.mode_box.itemText(i) for i in range(2)] == ["逐步推理", "用 Python 推理 (TIR)"]
+    assert [window.samples_box.itemText(i) for i in range(4)] == [
+        "采样 1 次",
+        "采样 4 次",
+        "采样 8 次",
+        "采样 16 次",
+    ]
     menus = [action.text() for action in window.menuBar().actions()]
     assert menus == ["文件(&F)", "解答(&A)", "历史记录(&S)", "帮助(&H)"]
     tabs = window.problem.input_tabs

@@ -21,11 +21,14 @@ LATER = (
     "PIL",
     "markdown_it",
     "json",
+    "ctypes",
     "sympy",
     "math_verify",
     "desktop_app.core.pipeline",
     "desktop_app.core.checks",
     "desktop_app.core.check_worker",
+    "desktop_app.core.sampling",
+    "desktop_app.core.voting",
     "desktop_app.core.events",
     "desktop_app.core.solve_request",
     "desktop_app.core.backends.registry",
@@ -65,7 +68,8 @@ PROBE = textwrap.dedent(
             import gc
             tray = "desktop_app.ui.window.tray" in sys.modules
             collecting = gc.isenabled() and gc.get_freeze_count() > 0
-            print("AFTER", type(pane.currentWidget()).__name__, tray, collecting)
+            arenas = "ctypes" in sys.modules  # the C heap's arenas were capped
+            print("AFTER", type(pane.currentWidget()).__name__, tray, collecting, arenas)
             QApplication.instance().quit()
         def show_then_report():
             show()
@@ -82,7 +86,7 @@ PROBE = textwrap.dedent(
 def test_window_is_shown_before_the_later_features_load(tmp_path: Path) -> None:
     """GIVEN a fresh start WHEN the window is shown THEN none of the later features is loaded,
     the answer pane shows its plain page, and the answer view takes its place right after;
-    the garbage collector, paused for start-up, runs again."""
+    the garbage collector, paused for start-up, runs again; the C heap's arenas are capped."""
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
@@ -102,6 +106,6 @@ def test_window_is_shown_before_the_later_features_load(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert lines["LOADED"].strip() == "", f"loaded before the window was shown: {lines['LOADED']}"
     assert lines["FIRST"] == "QWidget True"  # the plain page, in a shown window
-    # after the first paint: the answer view, the tray, and the garbage collector back on
-    # with the start-up's objects frozen out of its scans
-    assert lines["AFTER"] == "AnswerView True True"
+    # after the first paint: the answer view, the tray, the garbage collector back on with
+    # the start-up's objects frozen out of its scans, and the malloc arenas capped
+    assert lines["AFTER"] == "AnswerView True True True"

@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Literal, Protocol, TypedDict
+
+from desktop_app.core.errors import AppError
 
 
 class ChatMessage(TypedDict):
@@ -22,6 +25,18 @@ Role = Literal["reader", "solver"]
 RetryNotice = Callable[[int, float, str], None]
 
 
+@dataclass(frozen=True)
+class Sampling:
+    """Sampled decoding instead of greedy: what self-consistency asks of every backend."""
+
+    temperature: float = 0.7
+    top_p: float = 0.8
+
+
+# Qwen's recipe for sampling Qwen2.5-Math (its generation_config and evaluation scripts).
+QWEN_SAMPLING = Sampling(temperature=0.7, top_p=0.8)
+
+
 class Reader(Protocol):
     """Turns an image of a problem into Markdown + LaTeX text, streamed."""
 
@@ -35,13 +50,39 @@ class Solver(Protocol):
 
     When the last message is the assistant's, the backend continues that message (TIR feeds
     code output back this way) and yields only the new text. Generation ends before any of
-    `stop`; the stop string itself is not yielded.
+    `stop`; the stop string itself is not yielded. Decoding is greedy unless `sampling` is
+    given (self-consistency passes it; a solver that never samples may leave it out).
     """
 
     def solve(
-        self, messages: list[ChatMessage], cancel: threading.Event, *, stop: Sequence[str] = ()
+        self,
+        messages: list[ChatMessage],
+        cancel: threading.Event,
+        *,
+        stop: Sequence[str] = (),
+        sampling: Sampling | None = None,
     ) -> Iterator[str]:
         """Yield the reply in increments; stop promptly when `cancel` is set."""
+        ...
+
+
+# Called from the generating thread with how many of a batch's samples have finished.
+FinishedCount = Callable[[int], None]
+
+
+class BatchSolver(Protocol):
+    """A solver that samples several replies in one batched generation (the local backend)."""
+
+    def solve_batch(
+        self,
+        messages: list[ChatMessage],
+        n: int,
+        cancel: threading.Event,
+        *,
+        sampling: Sampling,
+        on_finished: FinishedCount | None = None,
+    ) -> list[str | AppError]:
+        """`n` sampled replies, each its text or the error that kept it from finishing."""
         ...
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from desktop_app.core.backends.base import ChatMessage, RetryNotice, png_data_url
+from desktop_app.core.backends.base import ChatMessage, RetryNotice, Sampling, png_data_url
 from desktop_app.core.backends.cancel_watch import StreamLimits, StreamWatch
 from desktop_app.core.backends.retry import RetryLater, RetryPolicy, parse_retry_after
 from desktop_app.core.backends.sse_guard import (
@@ -104,19 +104,27 @@ class DashScopeBackend:
         yield from self._stream("multimodal", self.reader_model, messages, cancel)
 
     def solve(
-        self, messages: list[ChatMessage], cancel: threading.Event, *, stop: Sequence[str] = ()
+        self,
+        messages: list[ChatMessage],
+        cancel: threading.Event,
+        *,
+        stop: Sequence[str] = (),
+        sampling: Sampling | None = None,
     ) -> Iterator[str]:
         """Yield the solver model's reply as it streams; a last assistant turn is continued.
 
         Continuation uses DashScope's partial mode (`"partial": true` on that message); `stop`
-        goes to the service and is also enforced here, in case a model ignores it.
+        goes to the service and is also enforced here, in case a model ignores it. With
+        `sampling`, its temperature and top_p go with the request (else the service's own).
         """
         plain: list[dict[str, Any]] = [
             {"role": m["role"], "content": m["content"]} for m in messages
         ]
         if plain and plain[-1]["role"] == "assistant":
             plain[-1]["partial"] = True
-        extra = {"stop": list(stop)} if stop else {}
+        extra: dict[str, Any] = {"stop": list(stop)} if stop else {}
+        if sampling is not None:
+            extra.update(temperature=sampling.temperature, top_p=sampling.top_p)
         deltas = self._stream("text", self.solver_model, plain, cancel, **extra)
         try:
             yield from cut_at_stop(deltas, stop)

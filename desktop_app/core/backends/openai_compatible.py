@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from desktop_app.core.backends.base import ChatMessage, RetryNotice, png_data_url
+from desktop_app.core.backends.base import ChatMessage, RetryNotice, Sampling, png_data_url
 from desktop_app.core.backends.cancel_watch import StreamLimits, StreamWatch
 from desktop_app.core.backends.retry import RetryLater, RetryPolicy, parse_retry_after
 from desktop_app.core.backends.sse_guard import (
@@ -50,7 +50,6 @@ class OpenAICompatibleBackend:
         key_source: str = KEY_ENV,
         extra_headers: Mapping[str, str] | None = None,
         continuation: Continuation = "vllm",
-        temperature: float | None = None,
         request_timeout: float = 120.0,
         max_retries: int = 3,
         retry_base_delay: float = 1.0,
@@ -71,7 +70,6 @@ class OpenAICompatibleBackend:
         self.key_source = key_source
         self.extra_headers = dict(extra_headers or {})
         self.continuation: Continuation = continuation
-        self.temperature = temperature
         self.request_timeout = request_timeout
         self.limits = limits or StreamLimits()
         self.max_event_bytes = max_event_bytes
@@ -102,9 +100,15 @@ class OpenAICompatibleBackend:
         yield from self._stream(self.reader_model, messages, cancel, (), {})
 
     def solve(
-        self, messages: list[ChatMessage], cancel: threading.Event, *, stop: Sequence[str] = ()
+        self,
+        messages: list[ChatMessage],
+        cancel: threading.Event,
+        *,
+        stop: Sequence[str] = (),
+        sampling: Sampling | None = None,
     ) -> Iterator[str]:
-        """Yield the reply (or the continuation of a final assistant message) as it streams."""
+        """Yield the reply (or the continuation of a final assistant message) as it streams;
+        with `sampling`, its temperature and top_p go with the request."""
         plain: list[dict[str, Any]] = [dict(m) for m in messages]
         extra: dict[str, Any] = {}
         if plain and plain[-1]["role"] == "assistant":
@@ -112,7 +116,7 @@ class OpenAICompatibleBackend:
                 extra = {"continue_final_message": True, "add_generation_prompt": False}
             elif self.continuation == "partial":  # DashScope's prefix continuation
                 plain[-1]["partial"] = True
-        yield from self._stream(self.solver_model, plain, cancel, stop, extra)
+        yield from self._stream(self.solver_model, plain, cancel, stop, extra, sampling)
 
     def close(self) -> None:
         """Release the SDK client's connection pool."""
@@ -141,10 +145,11 @@ class OpenAICompatibleBackend:
         cancel: threading.Event,
         stop: Sequence[str],
         extra: dict[str, Any],
+        sampling: Sampling | None = None,
     ) -> Iterator[str]:
         """Run a call, retrying throttling, server and network failures before the first token."""
         yield from self._retry.stream(
-            lambda: self._attempt(model, messages, cancel, stop, extra), cancel
+            lambda: self._attempt(model, messages, cancel, stop, extra, sampling), cancel
         )
 
     def _attempt(
@@ -154,6 +159,7 @@ class OpenAICompatibleBackend:
         cancel: threading.Event,
         stop: Sequence[str],
         extra: dict[str, Any],
+        sampling: Sampling | None = None,
     ) -> Iterator[str]:
         """One request; raises RetryLater only for a retryable failure before the first token."""
         import openai
@@ -161,8 +167,8 @@ class OpenAICompatibleBackend:
         kwargs: dict[str, Any] = {"model": model, "messages": messages, "stream": True}
         if stop:
             kwargs["stop"] = list(stop)
-        if self.temperature is not None:
-            kwargs["temperature"] = self.temperature
+        if sampling is not None:
+            kwargs.update(temperature=sampling.temperature, top_p=sampling.top_p)
         if extra:
             kwargs["extra_body"] = extra
         started = answered = False

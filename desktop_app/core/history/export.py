@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop_app.core.history.export_samples import samples_markdown
 from desktop_app.core.history.models import Conversation, Turn
 from desktop_app.core.history.saved_plots import conversation_plots, data_url, plot_alt, plot_image
+
+SampleParts = Callable[[Turn], list[str]]  # a turn's samples as Markdown parts
 
 _STATUS_NOTES = {
     "streaming": "The answer was still streaming when this was exported.",
@@ -24,9 +27,12 @@ def to_markdown(
     conversation: Conversation,
     image_ref: str | None,
     plot_refs: Mapping[int, PlotRef] | None = None,
+    *,
+    samples: SampleParts = samples_markdown,
 ) -> str:
-    """The conversation as Markdown; `image_ref` is how the document points at its image and
-    `plot_refs` at each turn's plot (by turn index): a file name, or a data URL."""
+    """The conversation as Markdown; `image_ref` is how the document points at its image,
+    `plot_refs` at each turn's plot (by turn index): a file name, or a data URL; `samples` what
+    follows the answer (and its plot) of a turn that sampled several solutions."""
     parts = title_sections(conversation)
     if image_ref is not None:
         parts.append(f"![The problem as captured]({_link(image_ref)})")
@@ -37,7 +43,7 @@ def to_markdown(
         if plot is not None:
             ref, alt = plot
             solution.append(f"![{alt}]({_link(ref)})")
-        parts += solution + notes
+        parts += solution + samples(turn) + notes
     return "\n\n".join(parts) + "\n"
 
 
@@ -92,7 +98,7 @@ def problem_sections(conversation: Conversation) -> list[str]:
 
 def turn_sections(turn: Turn, number: int, total: int) -> tuple[list[str], list[str]]:
     """A turn as Markdown paragraphs: (question, solution and final answer) and (notes); a
-    turn's plot goes between the two."""
+    turn's plot and samples go between the two."""
     suffix = f" {number}" if total > 1 else ""
     parts: list[str] = []
     if turn.question.strip():

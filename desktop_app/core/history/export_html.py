@@ -11,6 +11,7 @@ from pathlib import Path
 
 from desktop_app.core.backends.base import png_data_url
 from desktop_app.core.history.export import problem_sections, title_sections, turn_sections
+from desktop_app.core.history.export_samples import SamplesHtml
 from desktop_app.core.history.models import Conversation
 from desktop_app.core.history.saved_plots import conversation_plots, data_url, plot_alt, plot_image
 from desktop_app.core.markdown_render import render_markdown
@@ -67,6 +68,7 @@ def to_html(conversation: Conversation, image_png: bytes | None) -> str:
             f'src="{png_data_url(image_png)}"></figure>\n'
         )
     body += _markdown(problem_sections(conversation))
+    samples = SamplesHtml()
     plots = conversation_plots(conversation)
     for index, turn in enumerate(conversation.turns):
         solution, notes = turn_sections(turn, index + 1, len(conversation.turns))
@@ -78,6 +80,7 @@ def to_html(conversation: Conversation, image_png: bytes | None) -> str:
                 f'<figure class="plot"><img alt="{html.escape(plot_alt(spec))}" '
                 f'src="{data_url(svg, "svg")}"></figure>\n'
             )
+        body += samples.fill(_markdown(samples(turn)))  # folded away after the answer
         body += _markdown(notes)
     mathjax = _script_safe(mathjax_source())
     scripts = (_MATHJAX_CONFIG, mathjax)
@@ -139,10 +142,12 @@ def _script_safe(source: str) -> str:
 
 @cache
 def _answer_css() -> str:
-    """The answer page's stylesheet, so an export looks like the app (empty if not found)."""
+    """The answer page's stylesheets, so an export looks like the app (empty if not found)."""
     package = Path(__file__).resolve().parents[2]
     for folder in (package / "_resources" / "answer", package.parent / "resources" / "answer"):
         css = folder / "answer.css"
         if css.is_file():
-            return css.read_text(encoding="utf-8")
+            samples = folder / "samples.css"  # how a turn's folded samples look
+            extra = samples.read_text(encoding="utf-8") if samples.is_file() else ""
+            return css.read_text(encoding="utf-8") + extra
     return ""

@@ -33,6 +33,17 @@ class UnknownConversation(UsageError):
 
 
 @dataclass(frozen=True)
+class SavedSample:
+    """One sampled solution of a self-consistency turn (see Turn.samples)."""
+
+    position: int  # in the order the samples were requested, from 0
+    answer: str  # the whole solution text
+    final_answer: str | None
+    group: int | None  # the group of equivalent final answers; None: it boxed none
+    majority: bool = False  # the sample shown as the turn's answer
+
+
+@dataclass(frozen=True)
 class Turn:
     """One question asked about a conversation's problem, and the answer it got."""
 
@@ -53,6 +64,17 @@ class Turn:
     # What was checked with the answer, as saved: "steps" (a list of step checks, each with
     # before, after, verdict, reason, start, end) and "plot" (a core.plots spec as JSON).
     details: Mapping[str, Any] = field(default_factory=dict)
+    # Self-consistency: every sample, in order (empty for a single solution). The turn's
+    # `answer` is the majority sample's text.
+    samples: tuple[SavedSample, ...] = ()
+
+    @property
+    def votes(self) -> int:
+        """How many samples share the majority sample's final answer (0 without samples)."""
+        chosen = next((s for s in self.samples if s.majority), None)
+        if chosen is None or chosen.group is None:
+            return 0
+        return sum(1 for s in self.samples if s.group == chosen.group)
 
 
 @dataclass(frozen=True)

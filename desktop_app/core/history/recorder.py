@@ -18,12 +18,13 @@ from desktop_app.core.events import (
     ImageReady,
     Notice,
     PlotReady,
+    SamplesVoted,
     StageStarted,
     StepChecked,
     TranscriptDelta,
 )
 from desktop_app.core.history.disk_errors import room_problem, storage_reason
-from desktop_app.core.history.models import TurnStatus
+from desktop_app.core.history.models import SavedSample, TurnStatus
 from desktop_app.core.history.store import HistoryStore
 
 log = logging.getLogger(__name__)
@@ -167,6 +168,8 @@ class _Recording:
             self._details.setdefault("steps", []).append(step)
         elif isinstance(event, PlotReady) and event.spec is not None:
             self._details["plot"] = dict(event.spec)
+        elif isinstance(event, SamplesVoted):
+            self._safely(lambda: self._save_samples(event))
         elif isinstance(event, Finished):
             self.finish("complete", None)
             if self.conversation_id is not None and not self._broken:
@@ -210,6 +213,22 @@ class _Recording:
         conversation_id = self._store.create_conversation(png, transcript)
         self._turn_id = self._store.add_turn(conversation_id, self._question)
         self.conversation_id = conversation_id
+
+    def _save_samples(self, voted: SamplesVoted) -> None:
+        """Every sample, saved at once: the vote is in, and they no longer change."""
+        if self._turn_id is None:
+            return
+        size = sum(len(sample.text) for sample in voted.samples)
+        problem = room_problem(self._store.path, ROOM_FACTOR * 4 * size + ROOM_MARGIN)
+        if problem is not None:
+            raise _NoRoom(problem)
+        self._store.set_samples(
+            self._turn_id,
+            [
+                SavedSample(i, s.text, s.final_answer, s.group, i == voted.majority)
+                for i, s in enumerate(voted.samples)
+            ],
+        )
 
     def _flush(self) -> None:
         self._last_flush = self._clock()

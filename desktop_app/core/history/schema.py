@@ -75,6 +75,21 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE turns ADD COLUMN final_reason TEXT;
     ALTER TABLE turns ADD COLUMN details TEXT;
     """,
+    """
+    -- Self-consistency: every sampled solution of a turn, in the order they were requested.
+    -- The turn's own answer is the majority sample's text (so search and exports see it);
+    -- grp numbers the groups of equivalent final answers (NULL: the sample boxed none), and
+    -- majority marks the sample shown as the answer.
+    CREATE TABLE samples (
+        turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        answer TEXT NOT NULL,
+        final_answer TEXT,
+        grp INTEGER,
+        majority INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (turn_id, position)
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 NEWER_VERSION_MESSAGE = "The history database was written by a newer version of Qwen Math."

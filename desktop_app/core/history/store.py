@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +19,7 @@ from desktop_app.core.history.models import (
     TURN_STATUSES,
     Conversation,
     ConversationSummary,
+    SavedSample,
     SearchHit,
     Turn,
     TurnStatus,
@@ -136,6 +136,8 @@ class HistoryStore:
         """Change the given fields of a turn (None leaves a field as it is)."""
         if status is not None and status not in TURN_STATUSES:
             raise ValueError(f"unknown turn status {status!r}")
+        import json  # with the first turn saved, not at start-up (ADR 007)
+
         fields: dict[str, Any] = {
             "answer": answer,
             "status": status,
@@ -163,6 +165,20 @@ class HistoryStore:
             self._touch(row[0], now)
             if answer is not None:
                 search.refresh(self._conn, self._num(row[0]))
+
+    def set_samples(self, turn_id: int, samples: Sequence[SavedSample]) -> None:
+        """Save a turn's sampled solutions, replacing any it had."""
+        rows = [
+            (turn_id, s.position, s.answer, s.final_answer, s.group, int(s.majority))
+            for s in samples
+        ]
+        with self._write() as conn:
+            conn.execute("DELETE FROM samples WHERE turn_id = ?", (turn_id,))
+            conn.executemany(
+                "INSERT INTO samples (turn_id, position, answer, final_answer, grp, majority) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
 
     def abandon_turn(self, turn_id: int, error: str) -> None:
         """Mark a turn failed and drop its text, writing as few pages as possible: for a disk
@@ -250,8 +266,15 @@ class HistoryStore:
                 f"SELECT {_TURN} FROM turns WHERE conversation_id = ? ORDER BY position",
                 (conv_id,),
             ).fetchall()
+            samples = self._samples(conv_id)
         return Conversation(
-            row[0], row[1], row[2], row[3], row[4], row[5], tuple(_turn(t) for t in turns)
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            tuple(replace(_turn(t), samples=samples.get(t[0], ())) for t in turns),
         )
 
     def list(self, limit: int = 50, offset: int = 0) -> tuple[ConversationSummary, ...]:
@@ -327,12 +350,28 @@ class HistoryStore:
             raise UnknownConversation(conv_id)
         return int(row[0])
 
+    def _samples(self, conv_id: str) -> dict[int, tuple[SavedSample, ...]]:
+        """Every sample of a conversation's turns, by turn id, in order."""
+        rows = self._conn.execute(
+            "SELECT s.turn_id, s.position, s.answer, s.final_answer, s.grp, s.majority "
+            "FROM samples AS s JOIN turns AS t ON t.id = s.turn_id "
+            "WHERE t.conversation_id = ? ORDER BY s.turn_id, s.position",
+            (conv_id,),
+        ).fetchall()
+        found: dict[int, tuple[SavedSample, ...]] = {}
+        for turn_id, position, answer, final, group, majority in rows:
+            sample = SavedSample(position, answer, final, group, bool(majority))
+            found[turn_id] = (*found.get(turn_id, ()), sample)
+        return found
+
     def _touch(self, conv_id: str, now: float) -> None:
         self._conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conv_id))
 
 
 def _turn(row: tuple[Any, ...]) -> Turn:
     """A turn from its row; details that do not parse as a JSON object read as none."""
+    import json  # with the first conversation opened, not at start-up (ADR 007)
+
     try:
         parsed = json.loads(row[-1]) if row[-1] else {}
     except ValueError:

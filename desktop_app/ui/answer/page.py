@@ -14,6 +14,10 @@ log = logging.getLogger(__name__)
 
 _EXTERNAL_SCHEMES = ("http", "https", "mailto")
 _ACTIONS = "/action/"
+# What answer.js logs once MathJax has started; only that script's message counts.
+READY_MESSAGE = "qmath:ready"
+_READY_SOURCE = ANSWER_URL.resolved(QUrl("answer.js")).toString()
+_INFO = QWebEnginePage.JavaScriptConsoleMessageLevel.InfoMessageLevel
 _OFF = (
     QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows,
     QWebEngineSettings.WebAttribute.JavascriptCanAccessClipboard,
@@ -43,10 +47,12 @@ class AnswerPage(QWebEnginePage):
 
     link_clicked = Signal(QUrl)
     action_requested = Signal(str)  # a control of the page itself, e.g. "copy-final"
+    mathjax_started = Signal()  # the page can typeset: its calls may be sent now
 
     def __init__(self, profile: QWebEngineProfile, parent: QWidget | None = None) -> None:
         super().__init__(profile, parent)
         self._loaded = False
+        self._started = False
         settings = self.settings()
         for attribute in _OFF:
             settings.setAttribute(attribute, False)
@@ -83,5 +89,11 @@ class AnswerPage(QWebEnginePage):
         line: int,
         source: str,
     ) -> None:
-        """Page errors (MathJax, CSP reports) go to our log, not stderr."""
+        """The page's ready message becomes `mathjax_started`; errors (MathJax, CSP reports)
+        go to our log, not stderr."""
+        if message == READY_MESSAGE and level == _INFO and source == _READY_SOURCE:
+            if not self._started:  # once per page: it loads once
+                self._started = True
+                self.mathjax_started.emit()
+            return
         log.debug("answer page console [%s] %s:%s %s", level.name, source, line, message)

@@ -1,5 +1,6 @@
-"""Functions the user types under the answer's plot: read from the page's request, sampled in
-the checker process on a worker thread, answered with a curve or one sentence."""
+"""The answer's plot in the window: a reopened conversation's saved plot, and the functions
+the user types under it (read from the page's request, sampled in the checker process on a
+worker thread, answered with a curve or one sentence)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,29 @@ import logging
 import math
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Slot
 
 from desktop_app.ui.workers import Worker, start_worker
 
+if TYPE_CHECKING:
+    from desktop_app.core.history.models import Conversation
+    from desktop_app.ui.answer.view import AnswerView
+
 log = logging.getLogger(__name__)
 
 TYPED_TIMEOUT_S = 5.0  # parsing and sampling one typed formula; SymPy is loaded already
 MAX_TYPED = 200  # characters, as the page's box allows
+
+
+def show_saved_plot(view: AnswerView, conversation: Conversation) -> None:
+    """A reopened conversation: show the newest plot saved with it that still loads."""
+    from desktop_app.core.history.saved_plots import last_plot
+
+    plot = last_plot(conversation)
+    if plot is not None:
+        view.show_plot(plot.to_json())
 
 
 class TypedFunctions(QObject):

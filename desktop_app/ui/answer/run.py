@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app.core.errors import Cancelled
+from desktop_app.ui.answer.samples import SamplesPresenter
 from desktop_app.ui.tir_consent import check_note
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class AnswerRun(QObject):
         self._run: Run | None = None  # what the current (or last) worker runs
         self._worker: Worker | None = None
         self._retry_after_key = False  # run the last request again once its thread has ended
+        self._samples = SamplesPresenter(answer_view, self.status.emit)
 
     @property
     def active(self) -> bool:
@@ -145,6 +147,8 @@ class AnswerRun(QObject):
 
         if self.sender() is not self._worker:
             return  # a late event from a run that was replaced
+        if self._samples.handle(event):
+            return
         if isinstance(event, ImageReady):
             self.image_ready.emit(event.png)
         elif isinstance(event, StageStarted):
@@ -202,9 +206,11 @@ class AnswerRun(QObject):
         self._answer_view.finish()
         if event.exit_code == Cancelled.exit_code:
             self.status.emit(translate("MainWindow", "Stopped."))
-            self._answer_view.show_notice(
-                translate("MainWindow", "Stopped. The partial answer is kept."), "info"
-            )
+            if self._answer_parts:
+                kept = translate("MainWindow", "Stopped. The partial answer is kept.")
+            else:  # e.g. samples stopped before their vote: nothing was shown
+                kept = translate("MainWindow", "Stopped.")
+            self._answer_view.show_notice(kept, "info")
             return
         self.status.emit(event.message)
         if event.needs_key and self._ask_api_key(self._parent):

@@ -38,12 +38,15 @@ _SETTINGS_CALLS = (
 FLUSH_INTERVAL_MS = 33  # ~30 repaints a second: smooth to the eye, cheap for the GUI thread
 # A live preview (question, transcript) typesets at most this often: MathJax is not free.
 PREVIEW_DELAY_MS = 200
+# Loaded but MathJax silent this long (a broken bundle): show answers anyway, math as source.
+MATHJAX_START_TIMEOUT_MS = 10_000
 
 
 class AnswerView(QWebEngineView):
     """Shows an answer as it streams: deltas are coalesced and sent ~30 times a second."""
 
     copy_final_requested = Signal()  # the page's Copy button next to the final answer
+    became_ready = Signal()  # the page has loaded and MathJax has started (see `ready`)
 
     flush_interval_ms = FLUSH_INTERVAL_MS
 
@@ -82,13 +85,15 @@ class AnswerView(QWebEngineView):
         page = AnswerPage(answer_profile(), self)
         page.link_clicked.connect(self._on_link_clicked)
         page.action_requested.connect(self._on_page_action)
+        page.mathjax_started.connect(self._on_ready)
         page.loadFinished.connect(self._on_load_finished)
+        page.setUrl(ANSWER_URL)  # first: the renderer starts while the view takes the page
         self.setPage(page)
-        page.setUrl(ANSWER_URL)
 
     @property
     def ready(self) -> bool:
-        """Whether the page has loaded (until then, page calls are queued)."""
+        """Whether the page can show an answer: loaded, MathJax started, a formula typesets
+        at once (until then, page calls are queued)."""
         return self._ready
 
     def append_delta(self, text: str) -> None:
@@ -155,6 +160,14 @@ class AnswerView(QWebEngineView):
         html = render_markdown(f"$$\\boxed{{{answer}}}$$")
         self._call("setFinal", html, label, check)
 
+    def show_sample_progress(self, finished: int, total: int, text: str) -> None:
+        """Self-consistency: how many samples have finished, below the answer."""
+        self._call("setSampleProgress", finished, total, text)
+
+    def show_samples(self, data: dict[str, object]) -> None:
+        """Self-consistency: the vote and each sample, folded (see ui/answer/samples.py)."""
+        self._call("setSamples", data)
+
     def set_theme(self, name: str) -> None:
         """Light or dark colours for the page ("system" follows the desktop)."""
         self._call("setTheme", name)
@@ -220,10 +233,23 @@ class AnswerView(QWebEngineView):
         if not ok:
             log.error("answer page failed to load from %s", ANSWER_URL.toString())
             return
+        # MathJax's ready message usually comes with the load; should it never come, the
+        # answer still shows (its math as source) rather than waiting in the queue forever.
+        QTimer.singleShot(MATHJAX_START_TIMEOUT_MS, self, self._on_mathjax_silent)
+
+    def _on_mathjax_silent(self) -> None:
+        if not self._ready:
+            log.error("MathJax did not start in the answer page; math is shown as source")
+            self._on_ready()
+
+    def _on_ready(self) -> None:
+        if self._ready:
+            return
         self._ready = True
         queued, self._queued = self._queued, []
         for call in queued:  # one script each: a call that throws does not cancel the rest
             self.page().runJavaScript(page_script([call]), 0)
+        self.became_ready.emit()
 
     def _on_flush_timer(self) -> None:
         self._timer_armed = False  # it has fired: nothing to stop

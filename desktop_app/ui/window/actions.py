@@ -156,7 +156,7 @@ MENUS = (
     (str(QT_TRANSLATE_NOOP("MainWindow", "Hi&story")), ("search", "export")),
     (str(QT_TRANSLATE_NOOP("MainWindow", "&Help")), ("shortcuts", "logs")),
 )
-TOOLBAR = ("new", "snip", "open", "paste", "", "mode", "solve", "stop")
+TOOLBAR = ("new", "snip", "open", "paste", "", "mode", "samples", "solve", "stop")
 
 
 def mode_label(mode: str) -> str:
@@ -165,10 +165,13 @@ def mode_label(mode: str) -> str:
 
 
 def build_actions(
-    window: QMainWindow, handlers: Mapping[str, Callable[[], object]], mode: QComboBox
+    window: QMainWindow,
+    handlers: Mapping[str, Callable[[], object]],
+    mode: QComboBox,
+    samples: QComboBox,
 ) -> dict[str, QAction]:
-    """Create the window's actions, its toolbar (with the `mode` box) and its menus; each
-    action runs `handlers[spec.handler]`. Returns the actions by name."""
+    """Create the window's actions, its toolbar (with the `mode` and `samples` boxes) and its
+    menus; each action runs `handlers[spec.handler]`. Returns the actions by name."""
     actions: dict[str, QAction] = {}
     for spec in ACTIONS:
         text = translate(CONTEXT, spec.text)
@@ -191,8 +194,8 @@ def build_actions(
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     window.addToolBar(toolbar)
     for name in TOOLBAR:
-        if name == "mode":
-            toolbar.addWidget(mode)
+        if name in ("mode", "samples"):
+            toolbar.addWidget(mode if name == "mode" else samples)
         elif name:
             toolbar.addAction(actions[name])
         else:

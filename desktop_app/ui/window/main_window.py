@@ -16,6 +16,7 @@ from desktop_app.core.problem_state import ProblemState
 from desktop_app.core.settings import Settings
 from desktop_app.ui.answer.pane import AnswerPane
 from desktop_app.ui.answer.run import AnswerRun, KeyPrompt
+from desktop_app.ui.answer.saved import show_saved_conversation
 from desktop_app.ui.deferred import after_first_paint
 from desktop_app.ui.history.export import export_conversation
 from desktop_app.ui.history.sidebar import HistorySidebar
@@ -33,6 +34,7 @@ from desktop_app.ui.window.actions import (
     show_shortcuts,
 )
 from desktop_app.ui.window.mode import SolvingMode
+from desktop_app.ui.window.samples import SampleCount, samples_box
 from desktop_app.ui.window.state import restore_window_state, save_window_state
 
 if TYPE_CHECKING:
@@ -140,6 +142,7 @@ class MainWindow(QMainWindow):
         self.status_label.setAccessibleName(self.tr("Status"))
         self.statusBar().addWidget(self.status_label, 1)
         self.mode_box = mode_box()
+        self.samples_box = samples_box()
         handlers: dict[str, Callable[[], object]] = {
             "show_shortcuts": lambda: show_shortcuts(self),
             "open_log_folder": open_log_folder,
@@ -147,11 +150,14 @@ class MainWindow(QMainWindow):
         for spec in ACTIONS:
             if spec.handler not in handlers:
                 handlers[spec.handler] = getattr(self, spec.handler)
-        self._actions = build_actions(self, handlers, self.mode_box)
+        self._actions = build_actions(self, handlers, self.mode_box, self.samples_box)
         for name, action in self._actions.items():
             setattr(self, f"{name}_action", action)
         self.solving_mode = SolvingMode(
             self.mode_box, self.state, self._settings, self._save_settings, ask_consent, self
+        )
+        self.sample_count = SampleCount(
+            self.samples_box, self.state, self._settings, self._save_settings, self
         )
         restore_window_state(self, splitter)
 
@@ -249,15 +255,7 @@ class MainWindow(QMainWindow):
             self.problem.clear_image()
         self.transcript_editor.set_text(conversation.transcript)
         self.problem.question_box.clear()
-        turns = [(t.question, t.answer) for t in conversation.turns]
-        from desktop_app.core.conversation import conversation_markdown
-
-        self.answer_view.set_markdown(conversation_markdown("", turns))
-        from desktop_app.core.history.saved_plots import last_plot
-
-        plot = last_plot(conversation)  # the newest plot that still loads
-        if plot is not None:
-            self.answer_view.show_plot(plot.to_json())
+        show_saved_conversation(self.answer_view, conversation)
         self._set_status(conversation.title)
 
     def new_conversation(self) -> None:
@@ -311,6 +309,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_settings_changed(self) -> None:
         self.solving_mode.show_setting()
+        self.sample_count.show_setting()
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         theme = apply_theme(app, self._settings.ui.theme)

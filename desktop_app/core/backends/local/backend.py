@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from desktop_app.core.backends.base import ChatMessage, Role
+from desktop_app.core.backends.base import ChatMessage, FinishedCount, Role, Sampling
 from desktop_app.core.backends.local import loading
 from desktop_app.core.backends.local.catalogue import Progress, detect_vram, recommend_pair
 from desktop_app.core.backends.local.loading import (
@@ -25,7 +25,7 @@ from desktop_app.core.backends.local.loading import (
     resolve_source,
 )
 from desktop_app.core.backends.local.streaming import LockTicket, stream_generation
-from desktop_app.core.errors import BackendError, Cancelled, ConfigError, ImageError
+from desktop_app.core.errors import AppError, BackendError, Cancelled, ConfigError, ImageError
 
 PIXEL_UNIT = 28 * 28  # Qwen2-VL sees 28x28 pixel patches (14-pixel patches merged 2x2)
 DEFAULT_MIN_PIXELS = 256 * PIXEL_UNIT
@@ -115,9 +115,57 @@ class LocalTransformersBackend:
         yield from self._generate("reader", inputs, cancel, ())
 
     def solve(
-        self, messages: list[ChatMessage], cancel: threading.Event, *, stop: Sequence[str] = ()
+        self,
+        messages: list[ChatMessage],
+        cancel: threading.Event,
+        *,
+        stop: Sequence[str] = (),
+        sampling: Sampling | None = None,
     ) -> Iterator[str]:
         """Yield the math model's reply (or the continuation of a partial assistant turn)."""
+        yield from self._generate("solver", self._chat_inputs(messages), cancel, stop, sampling)
+
+    def solve_batch(
+        self,
+        messages: list[ChatMessage],
+        n: int,
+        cancel: threading.Event,
+        *,
+        sampling: Sampling,
+        on_finished: FinishedCount | None = None,
+    ) -> list[str | AppError]:
+        """`n` sampled replies from one `generate` call (num_return_sequences), not streamed;
+        `on_finished` hears how many have ended, from the generating thread."""
+        from desktop_app.core.backends.local.batch import generate_batch
+
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        self._cancel_timer()
+        while not _GENERATION_LOCK.acquire(timeout=0.05):
+            if cancel.is_set():
+                raise Cancelled()
+        try:
+            if cancel.is_set():
+                raise Cancelled()
+            loaded = self._loaded("solver", cancel)
+            inputs = _to_device(self._chat_inputs(messages)(loaded), loaded.model)
+            options = self._options(loaded, inputs, (), sampling)
+            return generate_batch(
+                loaded.model,
+                loaded.tokenizer,
+                {**inputs, **options},
+                n,
+                cancel,
+                stop_ids=options["eos_token_id"],
+                deadline=self.answer_deadline_s,
+                on_finished=on_finished,
+            )
+        finally:
+            _GENERATION_LOCK.release()
+            self._arm_timer()
+
+    def _chat_inputs(self, messages: list[ChatMessage]) -> Callable[[Loaded], dict[str, Any]]:
+        """How to turn `messages` into the solver's input tensors, once it is loaded."""
 
         def inputs(loaded: Loaded) -> dict[str, Any]:
             chat = [{"role": m["role"], "content": m["content"]} for m in messages]
@@ -135,7 +183,7 @@ class LocalTransformersBackend:
                 loaded.tokenizer(prompt + partial, return_tensors="pt", add_special_tokens=False)
             )
 
-        yield from self._generate("solver", inputs, cancel, stop)
+        return inputs
 
     def unload(self) -> None:
         """Free this backend's models now (waits for a running generation to end)."""
@@ -154,6 +202,7 @@ class LocalTransformersBackend:
         build_inputs: Callable[[Loaded], dict[str, Any]],
         cancel: threading.Event,
         stop: Sequence[str],
+        sampling: Sampling | None = None,
     ) -> Iterator[str]:
         """Take the generation lock, load, and stream; the lock is free again on any exit."""
         self._cancel_timer()
@@ -166,7 +215,7 @@ class LocalTransformersBackend:
                 raise Cancelled()
             loaded = self._loaded(role, cancel)
             inputs = _to_device(build_inputs(loaded), loaded.model)
-            options = self._options(loaded, inputs, stop)
+            options = self._options(loaded, inputs, stop, sampling)
             yield from stream_generation(
                 loaded.model,
                 loaded.tokenizer,
@@ -208,9 +257,14 @@ class LocalTransformersBackend:
         return reader if role == "reader" else solver
 
     def _options(
-        self, loaded: Loaded, inputs: dict[str, Any], stop: Sequence[str]
+        self,
+        loaded: Loaded,
+        inputs: dict[str, Any],
+        stop: Sequence[str],
+        sampling: Sampling | None = None,
     ) -> dict[str, Any]:
-        """Greedy decoding (as Qwen's published scores use), bounded by the model's context."""
+        """Greedy decoding (as Qwen's published scores use) unless `sampling` is given,
+        bounded by the model's context."""
         prompt_tokens = int(inputs["input_ids"].shape[-1])
         config = getattr(loaded.model.config, "text_config", None) or loaded.model.config
         context = int(getattr(config, "max_position_embeddings", 0) or 0)
@@ -230,6 +284,8 @@ class LocalTransformersBackend:
             "eos_token_id": eos,
             "pad_token_id": _pad_token_id(loaded.tokenizer, eos),
         }
+        if sampling is not None:  # top_k stays off: the recipe is temperature and top_p
+            options.update(do_sample=True, temperature=sampling.temperature, top_p=sampling.top_p)
         if stop:
             options.update(stop_strings=list(stop), tokenizer=loaded.tokenizer)
         return options

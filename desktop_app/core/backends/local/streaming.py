@@ -122,7 +122,7 @@ def stream_generation(
         if cancel.is_set():
             raise Cancelled()
         if failures:
-            raise _generation_error(failures[0]) from failures[0]
+            raise generation_error(failures[0]) from failures[0]
         tail = scanner.finish()
         if tail:
             yield tail
@@ -144,7 +144,8 @@ def _check_deadline(started: float, deadline: float | None, shown: bool) -> None
     raise BackendError(f"{what}.")
 
 
-def _generation_error(exc: BaseException) -> BackendError:
+def generation_error(exc: BaseException) -> BackendError:
+    """The sentence for a failed `generate`: out of memory, or what went wrong."""
     if type(exc).__name__ == "OutOfMemoryError":
         return BackendError(
             "The GPU ran out of memory while generating; choose a smaller model or a shorter "
