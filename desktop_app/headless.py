@@ -156,7 +156,7 @@ class _Printer:
                 self.say(event.message)
             return
         if isinstance(event, StageStarted):
-            self._heading("Transcript" if event.stage == "read" else "Solution")
+            self._heading("Transcript" if event.stage == "reader" else "Solution")
         elif isinstance(event, TranscriptDelta | AnswerDelta):
             self._text(event.delta)
         elif isinstance(event, FinalAnswer):

@@ -34,3 +34,23 @@ def test_tool_passes(command: list[str]) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+MAX_LINES = 400
+
+
+def test_no_module_is_over_400_lines() -> None:
+    """GIVEN our Python and JavaScript (not the vendored libraries) THEN every file is at most
+    400 lines: a longer one is two things, and gets split by what each does."""
+    ours = [
+        *(ROOT / "desktop_app").rglob("*.py"),
+        *(ROOT / "tests").rglob("*.py"),
+        *(ROOT / "resources").glob("*/*.js"),
+    ]
+    assert ours, "no source files found"
+    long = {
+        str(path.relative_to(ROOT)): count
+        for path in ours
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}

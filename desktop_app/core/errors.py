@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from desktop_app.core.terminal_text import terminal_line
+
+if TYPE_CHECKING:
+    import threading
 
 
 class AppError(Exception):
@@ -46,6 +51,16 @@ class Cancelled(AppError):
 
     def __init__(self, message: str = "Stopped.") -> None:
         super().__init__(message)
+
+
+def raise_if_cancelled(cancel: threading.Event) -> None:
+    """The check every loop makes: raise Cancelled once the user has asked to stop.
+
+    Raised `from None`: inside an `except` block (a socket the stop cut), the cut is the stop,
+    not an error of its own.
+    """
+    if cancel.is_set():
+        raise Cancelled() from None
 
 
 class StreamInterrupted(BackendError):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-Stage = Literal["read", "solve"]
+if TYPE_CHECKING:
+    from desktop_app.core.backends.base import Role
+
 Check = Literal["verified", "contradicted", "unchecked"]
 CodeStatus = Literal["ok", "error", "timeout", "killed", "truncated"]
 
@@ -24,7 +26,7 @@ class ImageReady:
 class StageStarted:
     """A stage began; `model` names what runs it."""
 
-    stage: Stage
+    stage: Role
     model: str
 
 
@@ -167,7 +169,7 @@ class Failed:
 
     message: str
     exit_code: int
-    stage: Stage | None = None
+    stage: Role | None = None
     needs_key: bool = False  # an API key was missing: a GUI can ask for one and run again
 
 

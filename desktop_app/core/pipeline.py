@@ -8,14 +8,18 @@ from typing import TYPE_CHECKING
 
 from desktop_app.core import prompts
 from desktop_app.core.conversation import followup_messages
-from desktop_app.core.errors import AppError, Cancelled, MissingKeyError, UsageError
+from desktop_app.core.errors import (
+    AppError,
+    MissingKeyError,
+    UsageError,
+    raise_if_cancelled,
+)
 from desktop_app.core.events import (
     AnswerDelta,
     Event,
     Failed,
     Finished,
     ImageReady,
-    Stage,
     StageStarted,
     TranscriptDelta,
 )
@@ -24,6 +28,7 @@ from desktop_app.core.solve_request import Backends, SolveRequest
 __all__ = ["Backends", "SolveRequest", "run_pipeline"]
 
 if TYPE_CHECKING:
+    from desktop_app.core.backends.base import Role
     from desktop_app.core.tir import CodeRunner
 
 
@@ -38,17 +43,17 @@ def run_pipeline(
 
     In TIR mode, model-written code runs through `code_runner` (the sandbox by default).
     """
-    stage: Stage | None = None
+    stage: Role | None = None
     try:
         transcript = request.transcript or ""
         if request.reads_image:
-            stage = "read"
+            stage = "reader"
             from desktop_app.core.images import normalise_image  # Pillow loads on first use
 
             image = normalise_image(request.image or b"")
             yield ImageReady(image.png, image.width, image.height)
             reader = backends.reader()
-            yield StageStarted("read", backends.reader_model)
+            yield StageStarted("reader", backends.reader_model)
             parts: list[str] = []
             for delta in reader.read(image.png, prompts.READER_PROMPT, cancel):
                 parts.append(delta)
@@ -56,10 +61,10 @@ def run_pipeline(
             transcript = "".join(parts)
         if not transcript.strip() and not request.question.strip():
             raise UsageError("There is no problem to solve: give an image or type a question.")
-        _check(cancel)
-        stage = "solve"
+        raise_if_cancelled(cancel)
+        stage = "solver"
         solver = backends.solver()
-        yield StageStarted("solve", backends.solver_model)
+        yield StageStarted("solver", backends.solver_model)
         messages = followup_messages(transcript, request.history, request.question, request.mode)
         voted = None
         if request.samples > 1:  # self-consistency: sampled solutions and a majority vote
@@ -80,7 +85,7 @@ def run_pipeline(
             solution = yield from _warm_checks(run_tir(solver, messages, cancel, runner=runner))
         else:
             solution = yield from _warm_checks(_stream_answer(solver.solve(messages, cancel)))
-        _check(cancel)
+        raise_if_cancelled(cancel)
         from desktop_app.core.checks import check_solution
 
         problem = "\n\n".join(p for p in (transcript, request.question) if p.strip())
@@ -90,7 +95,7 @@ def run_pipeline(
 
             checks = with_votes(checks, voted)
         yield from checks
-        _check(cancel)
+        raise_if_cancelled(cancel)
         yield Finished()
     except AppError as exc:
         yield Failed(str(exc), exc.exit_code, stage, needs_key=isinstance(exc, MissingKeyError))
@@ -122,8 +127,3 @@ def _warm_checks(events: Generator[Event, None, str]) -> Generator[Event, None, 
             from desktop_app.core.check_worker import shared_worker
 
             shared_worker().start()
-
-
-def _check(cancel: threading.Event) -> None:
-    if cancel.is_set():
-        raise Cancelled()

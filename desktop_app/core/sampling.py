@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from desktop_app.core.backends.base import QWEN_SAMPLING, ChatMessage, Sampling, Solver
-from desktop_app.core.errors import AppError, Cancelled, UsageError, one_line
+from desktop_app.core.errors import AppError, UsageError, one_line, raise_if_cancelled
 from desktop_app.core.events import AnswerDelta, Event, FinalAnswer, Notice, SampleProgress
 from desktop_app.core.settings import MAX_SAMPLES
 
@@ -114,8 +114,7 @@ def run_samples(
                 stop.set()  # a cancel, an error, or the consumer closed this generator
         for future in futures:
             results += _outcomes(future)
-    if cancel.is_set():
-        raise Cancelled()
+    raise_if_cancelled(cancel)
     solutions = [r for r in results if isinstance(r, str)]
     errors = [r for r in results if not isinstance(r, str)]
     if not solutions:
@@ -203,8 +202,7 @@ def _bounded(runner: CodeRunner, slots: threading.Semaphore) -> CodeRunner:
 
     def run(source: str, cancel: threading.Event) -> SandboxResult:
         while not slots.acquire(timeout=_POLL_S):
-            if cancel.is_set():
-                raise Cancelled()
+            raise_if_cancelled(cancel)
         try:
             return runner(source, cancel)
         finally:

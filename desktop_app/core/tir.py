@@ -13,7 +13,7 @@ from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
 from desktop_app.core.backends.base import ChatMessage, Sampling, Solver
-from desktop_app.core.errors import Cancelled
+from desktop_app.core.errors import raise_if_cancelled
 from desktop_app.core.events import AnswerDelta, CodeBlock, CodeOutput
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def run_tir(
         for delta in solver.solve(chat, cancel, stop=stop, **options):
             assistant += delta
             yield AnswerDelta(delta)
-        _check(cancel)
+        raise_if_cancelled(cancel)
         pending = pending_code(assistant) if rounds < max_rounds else None
         if pending is None:
             return assistant
@@ -84,15 +84,10 @@ def run_tir(
         rounds += 1
         yield CodeBlock(code)
         result = runner(code, cancel)
-        _check(cancel)
+        raise_if_cancelled(cancel)
         yield CodeOutput(result.output, result.status)
         # The output is part of the assistant message the model continues, so it is part of
         # the answer stream too: the view shows it, history keeps it, exports include it.
         block = f"{CODE_STOP}\n{result.output}\n```\n"
         assistant += block
         yield AnswerDelta(block)
-
-
-def _check(cancel: threading.Event) -> None:
-    if cancel.is_set():
-        raise Cancelled()

@@ -186,6 +186,6 @@ def test_memory_stays_flat_over_fifty_solves(tmp_path: Path) -> None:
         + ", ".join(f"{name} {ratio:.2f}" for name, ratio in ratios.items())
         + f" (each <= {LIMIT})"
     )
-    assert first.renderers > 0  # the renderer was found
-    assert first.others > 0  # and the checker
+    assert first.renderers > 0
+    assert first.others > 0
     assert all(ratio <= LIMIT for ratio in ratios.values()), ratios

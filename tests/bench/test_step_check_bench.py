@@ -22,7 +22,7 @@ from desktop_app.core.step_extract import formulas_in_block, split_blocks
 pytestmark = pytest.mark.bench
 
 CORPUS = Path(__file__).parents[1] / "core" / "data" / "step_corpus.jsonl"
-# shared/ lies beside the checkout (../shared), or beside the folder of worktrees.
+# The evaluation sets live in shared/data beside the checkout (../shared) or one folder up.
 REFERENCE = next(
     (
         root / "shared" / "data" / "qwen25-math-eval"

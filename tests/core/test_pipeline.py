@@ -144,7 +144,7 @@ def test_backend_failure_mid_answer_keeps_the_partial_deltas() -> None:
     assert [e for e in events if isinstance(e, AnswerDelta)] == [AnswerDelta("a"), AnswerDelta("b")]
     assert isinstance(events[-1], Failed)
     assert events[-1].exit_code == 5
-    assert events[-1].stage == "solve"
+    assert events[-1].stage == "solver"
 
 
 def test_missing_key_surfaces_as_configuration_failure() -> None:
@@ -161,8 +161,8 @@ def test_missing_key_surfaces_as_configuration_failure() -> None:
         backends = Backends(factory, factory, "r", "s")
         return next(run_pipeline(SolveRequest(question="q"), backends, threading.Event()))
 
-    assert first_event(no_key) == Failed("No key.", 4, "solve", needs_key=True)
-    assert first_event(bad_model) == Failed("No such model.", 4, "solve", needs_key=False)
+    assert first_event(no_key) == Failed("No key.", 4, "solver", needs_key=True)
+    assert first_event(bad_model) == Failed("No such model.", 4, "solver", needs_key=False)
 
 
 def test_cancel_stops_with_exit_code_130() -> None:

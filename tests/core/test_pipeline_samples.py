@@ -128,7 +128,7 @@ def test_all_samples_failing_fails_the_run_with_the_first_error() -> None:
     """GIVEN every sample failing THEN the run fails with the first error, exit code 5."""
     solver = Sampler([BackendError("Down."), BackendError("Down too.")])
     events = run(SolveRequest(question="What is $2+2$?", samples=2), solver)
-    assert events[-1] == Failed("Down.", 5, "solve")
+    assert events[-1] == Failed("Down.", 5, "solver")
     assert not any(isinstance(e, SamplesVoted | AnswerDelta) for e in events)
 
 

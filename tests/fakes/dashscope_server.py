@@ -19,19 +19,14 @@ response byte arrives, so one `script_disconnect()` alone is invisible to caller
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from tests.fakes._http import (
     FakeHttpServer,
     Handler,
     abort,
-    bearer_key,
-    cut_at_stop,
     end_chunked,
     read_request,
     send_bytes,
@@ -39,159 +34,28 @@ from tests.fakes._http import (
     start_chunked,
     write_chunk,
 )
-
-Endpoint = Literal["text", "multimodal"]
-Target = Literal["text", "multimodal", "any"]
-
-API_PREFIX = "/api/v1"
-PATHS: dict[str, Endpoint] = {
-    f"{API_PREFIX}/services/aigc/text-generation/generation": "text",
-    f"{API_PREFIX}/services/aigc/multimodal-generation/generation": "multimodal",
-}
-
-# The service's own wording for its error codes (Alibaba Cloud's status code table).
-MESSAGES: dict[str, str] = {
-    "InvalidApiKey": "Invalid API-key provided.",
-    "InvalidParameter": "Required parameter(s) missing or invalid, please check the request "
-    "parameters.",
-    "DataInspectionFailed": "Input or output data may contain inappropriate content.",
-    "Arrearage": "Access denied, plesase make sure your account is in good standing.",
-    "AccessDenied": "Access denied.",
-    "AccessDenied.Unpurchased": "Access to model denied. Please make sure you are eligible "
-    "for using the model.",
-    "Model.AccessDenied": "Model access denied.",
-    "ModelNotFound": "Model not exist.",
-    "Throttling": "Requests throttling triggered.",
-    "Throttling.RateQuota": "Requests rate limit exceeded, please try again later.",
-    "Throttling.AllocationQuota": "Allocated quota exceeded, please increase your quota limit.",
-    "InternalError": "An internal error has occured, please try again later or contact "
-    "service support.",
-    "ServiceUnavailable": "Service unavailable, please try again later.",
-    "RequestTimeOut": "Request timed out, please try again later.",
-    "BadRequest.EmptyModel": 'Required parameter "model" missing from request.',
-    "BadRequest.EmptyInput": "Required input parameter missing from request.",
-    "InvalidURL": "Invalid URL provided in your request.",
-}
-
-DEFAULT_TEXT: dict[Endpoint, str] = {
-    "multimodal": "Solve for $x$: $2x + 3 = 7$.",
-    "text": "Subtract 3 from both sides: $2x = 4$, so $x = 2$.\n\n$\\boxed{2}$",
-}
+from tests.fakes.dashscope_wire import (
+    API_PREFIX,
+    DEFAULT_TEXT,
+    MESSAGES,
+    PATHS,
+    Disconnect,
+    Endpoint,
+    HttpError,
+    Raw,
+    RecordedRequest,
+    Reply,
+    Stream,
+    Target,
+    delays,
+    format_seconds,
+    honour_stop,
+    request_id,
+    sse_event,
+)
 
 
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request as the fake service received it."""
-
-    method: str
-    path: str
-    endpoint: Endpoint | None
-    headers: dict[str, str]  # names lower-cased
-    body: Any  # the parsed JSON body, or None
-
-    @property
-    def model(self) -> str | None:
-        """The `model` field of the body."""
-        return self.body.get("model") if isinstance(self.body, dict) else None
-
-    @property
-    def messages(self) -> list[dict[str, Any]]:
-        """The `input.messages` list of the body."""
-        if not isinstance(self.body, dict):
-            return []
-        return list((self.body.get("input") or {}).get("messages") or [])
-
-    @property
-    def parameters(self) -> dict[str, Any]:
-        """The `parameters` object of the body."""
-        if not isinstance(self.body, dict):
-            return {}
-        return dict(self.body.get("parameters") or {})
-
-    @property
-    def incremental_output(self) -> bool:
-        """Whether the client asked for incremental (non-cumulative) stream chunks."""
-        return self.parameters.get("incremental_output") is True
-
-    @property
-    def partial(self) -> bool:
-        """Whether the last message is an assistant prefix to continue (DashScope partial mode)."""
-        messages = self.messages
-        return bool(messages) and messages[-1].get("partial") is True
-
-    @property
-    def stop(self) -> list[str]:
-        """The `stop` strings the client sent (a string is one stop string)."""
-        value = self.parameters.get("stop") or []
-        return [value] if isinstance(value, str) else [str(v) for v in value]
-
-    @property
-    def api_key(self) -> str | None:
-        """The key sent as `Authorization: Bearer <key>`, or None."""
-        return bearer_key(self.headers)
-
-    @property
-    def wants_stream(self) -> bool:
-        """Whether the client asked for server-sent events, as the SDK does with stream=True."""
-        return self.headers.get(
-            "x-dashscope-sse", ""
-        ).lower() == "enable" or "text/event-stream" in self.headers.get("accept", "")
-
-    def content_parts(self, key: str) -> list[str]:
-        """Every `{key: value}` part of list-valued message contents (e.g. "image", "text")."""
-        parts = []
-        for message in self.messages:
-            content = message.get("content")
-            if isinstance(content, list):
-                parts += [p[key] for p in content if isinstance(p, dict) and key in p]
-        return parts
-
-
-@dataclass(frozen=True)
-class _Stream:
-    chunks: tuple[str, ...]
-    delay: float | tuple[float, ...] = 0.0  # before each event; a tuple gives one per chunk
-    headers_delay: float = 0.0
-    finish_reason: str = "stop"
-    ending: Literal["finish", "drop", "error", "stall"] = "finish"
-    error: tuple[int, str, str] = (400, "", "")
-    beat: bytes = b""  # what a stalled stream sends forever, `beat_interval` s apart
-    beat_interval: float = 0.05
-
-
-@dataclass(frozen=True)
-class _HttpError:
-    status: int
-    code: str
-    message: str
-    retry_after: float | str | None = None
-    sse: bool = False
-
-
-@dataclass(frozen=True)
-class _Disconnect:
-    pass
-
-
-@dataclass(frozen=True)
-class _Raw:
-    status: int
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-_Reply = _Stream | _HttpError | _Disconnect | _Raw
-
-
-def sse_event(
-    event_id: int, data: dict[str, Any], event: str = "result", status: int = 200
-) -> bytes:
-    """One server-sent event exactly as DashScope frames it (no space after the colons)."""
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"id:{event_id}\nevent:{event}\n:HTTP_STATUS/{status}\ndata:{payload}\n\n".encode()
-
-
-class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
+class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, Reply]]):
     """The fake service: start it, script its replies, read what it received, stop it."""
 
     service = "DashScope"
@@ -231,7 +95,7 @@ class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
         seconds before the status line; both end early when the server stops.
         """
         pieces = self._pieces(text, chunks, endpoint)
-        self._add((endpoint, _Stream(pieces, _delays(delay), headers_delay, finish_reason)))
+        self._add((endpoint, Stream(pieces, delays(delay), headers_delay, finish_reason)))
 
     def script_error(
         self,
@@ -245,7 +109,7 @@ class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
     ) -> None:
         """An HTTP error reply: JSON `{"code","message","request_id"}` (an SSE error if `sse`)."""
         text = message if message is not None else MESSAGES.get(code, code)
-        self._add((endpoint, _HttpError(status, code, text, retry_after, sse)))
+        self._add((endpoint, HttpError(status, code, text, retry_after, sse)))
 
     def script_stream_error(
         self,
@@ -259,7 +123,7 @@ class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
     ) -> None:
         """A 200 stream that sends `chunks`, then an `event:error` (e.g. output inspection)."""
         text = message if message is not None else MESSAGES.get(code, code)
-        reply = _Stream(tuple(chunks), _delays(delay), ending="error", error=(status, code, text))
+        reply = Stream(tuple(chunks), delays(delay), ending="error", error=(status, code, text))
         self._add((endpoint, reply))
 
     def script_drop_after(
@@ -270,7 +134,7 @@ class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
         delay: float | Sequence[float] = 0.0,
     ) -> None:
         """A 200 stream that sends `chunks`, then closes the socket mid chunked body."""
-        self._add((endpoint, _Stream(tuple(chunks), _delays(delay), ending="drop")))
+        self._add((endpoint, Stream(tuple(chunks), delays(delay), ending="drop")))
 
     def script_stall(
         self,
@@ -283,12 +147,12 @@ class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
         """A 200 stream that sends `chunks`, then never ends: every `interval` s a keep-alive
         comment (`beat="comment"`) or an event with no new text (`beat="empty"`)."""
         data = b":keep-alive\n\n" if beat == "comment" else b""  # "empty": built per request
-        reply = _Stream(tuple(chunks), ending="stall", beat=data, beat_interval=interval)
+        reply = Stream(tuple(chunks), ending="stall", beat=data, beat_interval=interval)
         self._add((endpoint, reply))
 
     def script_disconnect(self, *, endpoint: Target = "any") -> None:
         """Read the request, then close the connection without any reply."""
-        self._add((endpoint, _Disconnect()))
+        self._add((endpoint, Disconnect()))
 
     def script_raw(
         self,
@@ -300,7 +164,7 @@ class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
     ) -> None:
         """Any reply at all (e.g. an HTML 502 from a proxy)."""
         data = body.encode() if isinstance(body, str) else body
-        self._add((endpoint, _Raw(status, data, tuple((headers or {}).items()))))
+        self._add((endpoint, Raw(status, data, tuple((headers or {}).items()))))
 
     # -- what was received -----------------------------------------------------------------
 
@@ -319,11 +183,11 @@ class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
             text = self.default_text["text" if target == "any" else target]
         return tuple(split_text(text, self.chunk_size))
 
-    def _next(self, endpoint: Endpoint) -> _Reply:
+    def _next(self, endpoint: Endpoint) -> Reply:
         scripted = self._take(lambda entry: entry[0] in (endpoint, "any"))
         if scripted is not None:
             return scripted[1]
-        return _Stream(tuple(split_text(self.default_text[endpoint], self.chunk_size)))
+        return Stream(tuple(split_text(self.default_text[endpoint], self.chunk_size)))
 
     def _handle(self, h: Handler) -> None:
         if h.command == "GET":  # answered without being recorded
@@ -335,27 +199,27 @@ class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
 
         # Checked in the real service's order, before any scripted reply is used.
         if endpoint is None:
-            return self._send_error(h, _HttpError(404, "InvalidURL", MESSAGES["InvalidURL"]))
+            return self._send_error(h, HttpError(404, "InvalidURL", MESSAGES["InvalidURL"]))
         if not isinstance(body, dict):
-            return self._send_error(h, _HttpError(400, "InvalidParameter", "Invalid JSON body."))
+            return self._send_error(h, HttpError(400, "InvalidParameter", "Invalid JSON body."))
         key = record.api_key
         if not key or (self.api_key is not None and key != self.api_key):
-            return self._send_error(h, _HttpError(401, "InvalidApiKey", MESSAGES["InvalidApiKey"]))
+            return self._send_error(h, HttpError(401, "InvalidApiKey", MESSAGES["InvalidApiKey"]))
         if not record.model:
             code = "BadRequest.EmptyModel"
-            return self._send_error(h, _HttpError(400, code, MESSAGES[code]))
+            return self._send_error(h, HttpError(400, code, MESSAGES[code]))
         if self.models is not None and record.model not in self.models:
-            return self._send_error(h, _HttpError(404, "InvalidParameter", "Model not exist."))
+            return self._send_error(h, HttpError(404, "InvalidParameter", "Model not exist."))
 
         reply = self._next(endpoint)
-        if isinstance(reply, _Disconnect):
+        if isinstance(reply, Disconnect):
             abort(h)
-        elif isinstance(reply, _HttpError):
+        elif isinstance(reply, HttpError):
             self._send_error(h, reply)
-        elif isinstance(reply, _Raw):
+        elif isinstance(reply, Raw):
             send_bytes(h, reply.status, reply.body, None, reply.headers)
         else:
-            self._send_stream(h, record, endpoint, _honour_stop(reply, record.stop))
+            self._send_stream(h, record, endpoint, honour_stop(reply, record.stop))
 
     def _send_json(
         self, h: Handler, status: int, obj: dict[str, Any], extra: Sequence[tuple[str, str]] = ()
@@ -364,12 +228,12 @@ class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
         headers = [("X-Request-Id", str(obj.get("request_id", ""))), *extra]
         send_bytes(h, status, data, "application/json;charset=UTF-8", headers)
 
-    def _send_error(self, h: Handler, err: _HttpError) -> None:
-        rid = _request_id()
+    def _send_error(self, h: Handler, err: HttpError) -> None:
+        rid = request_id()
         obj = {"code": err.code, "message": err.message, "request_id": rid}
         extra = []
         if err.retry_after is not None:
-            extra.append(("Retry-After", _format_seconds(err.retry_after)))
+            extra.append(("Retry-After", format_seconds(err.retry_after)))
         if not err.sse:
             return self._send_json(h, err.status, obj, extra)
         data = sse_event(1, obj, event="error", status=err.status)
@@ -401,9 +265,9 @@ class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
         return {"output": output, "usage": usage, "request_id": rid}
 
     def _send_stream(
-        self, h: Handler, record: RecordedRequest, endpoint: Endpoint, s: _Stream
+        self, h: Handler, record: RecordedRequest, endpoint: Endpoint, s: Stream
     ) -> None:
-        rid = _request_id()
+        rid = request_id()
         if self._pause(s.headers_delay):
             return abort(h)
         full = "".join(s.chunks)
@@ -412,7 +276,7 @@ class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
                 return abort(h)
             if s.ending == "error":
                 status, code, message = s.error
-                return self._send_error(h, _HttpError(status, code, message))
+                return self._send_error(h, HttpError(status, code, message))
             payload = self._payload(endpoint, record, full, s.finish_reason, len(s.chunks), rid)
             return self._send_json(h, 200, payload)
         gateway = [("X-Request-Id", rid), ("X-DashScope-Call-Gateway", "true")]
@@ -446,26 +310,6 @@ class FakeDashScope(FakeHttpServer[RecordedRequest, tuple[Target, _Reply]]):
             data = self._payload(endpoint, record, content, s.finish_reason, last, rid)
             write_chunk(h, sse_event(last + 1, data))
         end_chunked(h)
-
-
-def _honour_stop(s: _Stream, stop: list[str]) -> _Stream:
-    """The scripted stream cut before the first stop string, ending with finish_reason stop."""
-    kept = cut_at_stop(s.chunks, stop) if s.ending == "finish" else None
-    return s if kept is None else dataclasses.replace(s, chunks=tuple(kept), finish_reason="stop")
-
-
-def _delays(delay: float | Sequence[float]) -> float | tuple[float, ...]:
-    return delay if isinstance(delay, int | float) else (tuple(delay) or (0.0,))
-
-
-def _request_id() -> str:
-    return str(uuid.uuid4())
-
-
-def _format_seconds(value: float | str) -> str:
-    if isinstance(value, str):
-        return value
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 __all__ = ["MESSAGES", "PATHS", "FakeDashScope", "RecordedRequest", "sse_event"]

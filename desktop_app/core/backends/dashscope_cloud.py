@@ -27,11 +27,11 @@ from desktop_app.core.backends.stop_strings import cut_at_stop
 from desktop_app.core.errors import (
     AppError,
     BackendError,
-    Cancelled,
     ConfigError,
     MissingKeyError,
     StreamInterrupted,
     one_line,
+    raise_if_cancelled,
 )
 from desktop_app.core.secrets import MISSING_KEY
 from desktop_app.core.settings import CloudSettings
@@ -175,8 +175,7 @@ class DashScopeBackend:
                     **extra,
                 )
                 for rsp in stream:
-                    if cancel.is_set():
-                        raise Cancelled()
+                    raise_if_cancelled(cancel)
                     if rsp.status_code != 200:
                         raise self._error(rsp, model, started)
                     answered = answered or rsp.output is not None
@@ -186,8 +185,7 @@ class DashScopeBackend:
                         watch.progress()
                         yield delta
                         watch.progress()  # the consumer's time is not the server's stall
-                if cancel.is_set():  # the cut socket may end the stream without an error
-                    raise Cancelled()
+                raise_if_cancelled(cancel)  # the cut socket may end the stream without an error
                 if watch.expired:
                     raise watch.failure("DashScope", started)
                 if not answered:  # e.g. an HTML page sent as text/event-stream: no events
@@ -197,8 +195,7 @@ class DashScopeBackend:
             except requests.exceptions.JSONDecodeError:  # a 200 "JSON" reply that is not JSON
                 raise self._not_dashscope(content_type(_headers(responses))) from None
             except requests.RequestException as exc:
-                if cancel.is_set():
-                    raise Cancelled() from None
+                raise_if_cancelled(cancel)
                 if watch.expired:
                     raise watch.failure("DashScope", started) from None
                 if started:
@@ -214,8 +211,7 @@ class DashScopeBackend:
             except (AppError, RetryLater):
                 raise
             except Exception as exc:  # the SDK's own exceptions (invalid input, bad JSON, ...)
-                if cancel.is_set():
-                    raise Cancelled() from None
+                raise_if_cancelled(cancel)
                 if watch.expired:
                     raise watch.failure("DashScope", started) from None
                 raise BackendError(f"The DashScope SDK failed ({type(exc).__name__}).") from exc

@@ -25,10 +25,10 @@ from desktop_app.core.backends.stop_strings import StopScanner
 from desktop_app.core.errors import (
     AppError,
     BackendError,
-    Cancelled,
     ConfigError,
     StreamInterrupted,
     one_line,
+    raise_if_cancelled,
 )
 
 Continuation = Literal["vllm", "partial", "plain"]
@@ -186,8 +186,7 @@ class OpenAICompatibleBackend:
                 # Servers that ignore `stop` must still never show the stop string.
                 scanner = StopScanner(stop)
                 for chunk in stream:
-                    if cancel.is_set():
-                        raise Cancelled()
+                    raise_if_cancelled(cancel)
                     answered = True
                     piece = chunk.choices[0].delta.content if chunk.choices else None
                     text = scanner.feed(piece or "")
@@ -198,8 +197,7 @@ class OpenAICompatibleBackend:
                         watch.progress()  # the consumer's time is not the server's stall
                     if scanner.stopped:
                         return
-                if cancel.is_set():  # the cut socket may end the stream without an error
-                    raise Cancelled()
+                raise_if_cancelled(cancel)  # the cut socket may end the stream without an error
                 if watch.expired:
                     raise watch.failure(f"The server at {self.host}", started)
                 if not answered:  # e.g. an HTML page sent as text/event-stream: no events
@@ -215,12 +213,10 @@ class OpenAICompatibleBackend:
                     raise StreamInterrupted(f"{what}; the partial answer was kept.") from None
                 raise BackendError(f"{what}, so the request was given up.") from None
             except openai.APIStatusError as exc:
-                if cancel.is_set():
-                    raise Cancelled() from None
+                raise_if_cancelled(cancel)
                 raise self._status_error(exc, model) from None
             except openai.APIConnectionError as exc:
-                if cancel.is_set():
-                    raise Cancelled() from None
+                raise_if_cancelled(cancel)
                 if watch.expired:
                     raise watch.failure(f"The server at {self.host}", started) from None
                 if started:
@@ -234,8 +230,7 @@ class OpenAICompatibleBackend:
                 )
                 raise RetryLater(f"Could not reach the server at {self.host}.", final) from exc
             except openai.APIError as exc:  # an error event inside a 200 stream
-                if cancel.is_set():
-                    raise Cancelled() from None
+                raise_if_cancelled(cancel)
                 detail = self._detail(exc.message)
                 if started:
                     raise StreamInterrupted(

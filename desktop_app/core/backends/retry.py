@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from desktop_app.core.backends.base import RetryNotice
-from desktop_app.core.errors import BackendError, Cancelled
+from desktop_app.core.errors import BackendError, raise_if_cancelled
 
 
 class RetryLater(Exception):
@@ -40,8 +40,7 @@ class RetryPolicy:
         """
         tries = 0
         while True:
-            if cancel.is_set():
-                raise Cancelled()
+            raise_if_cancelled(cancel)
             try:
                 yield from attempt()
                 return
@@ -62,8 +61,7 @@ class RetryPolicy:
             self.sleep(delay)
         else:
             cancel.wait(delay)
-        if cancel.is_set():
-            raise Cancelled()
+        raise_if_cancelled(cancel)
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -47,7 +47,7 @@ class _NoRoom(Exception):
         self.reason = reason
 
 
-_MODEL_FIELD = {"read": "reader_model", "solve": "solver_model"}
+_MODEL_FIELD = {"reader": "reader_model", "solver": "solver_model"}
 
 
 def record(

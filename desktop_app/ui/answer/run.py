@@ -152,12 +152,12 @@ class AnswerRun(QObject):
         if isinstance(event, ImageReady):
             self.image_ready.emit(event.png)
         elif isinstance(event, StageStarted):
-            if event.stage == "read":
+            if event.stage == "reader":
                 status = translate("MainWindow", "Reading the image with {model}…")
             else:
                 status = translate("MainWindow", "Solving with {model}…")
             self.status.emit(status.format(model=event.model))
-            self._transcript_editor.set_streaming(event.stage == "read")
+            self._transcript_editor.set_streaming(event.stage == "reader")
         elif isinstance(event, TranscriptDelta):
             self._transcript_editor.append_text(event.delta)
         elif isinstance(event, AnswerDelta):

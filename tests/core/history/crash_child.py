@@ -28,7 +28,7 @@ def full_answer() -> str:
 
 
 def _events(text: str) -> Iterator[Event]:
-    yield StageStarted("solve", "crash-test")
+    yield StageStarted("solver", "crash-test")
     for start in range(0, len(text), CHUNK):
         yield AnswerDelta(text[start : start + CHUNK])
         time.sleep(0.0002)

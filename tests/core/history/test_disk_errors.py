@@ -63,7 +63,7 @@ def test_room_problem_compares_with_the_free_space(tmp_path: Path) -> None:
 
 
 def _answer_run(pieces: int, clock: FakeClock) -> Iterator[Event]:
-    yield StageStarted("solve", "m")
+    yield StageStarted("solver", "m")
     for n in range(pieces):
         clock.advance(0.5)  # one save per delta
         yield AnswerDelta(f"{n} ")

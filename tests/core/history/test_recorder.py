@@ -30,10 +30,10 @@ from tests.fakes.images import png_bytes
 def image_run(answer: list[str], end: Event) -> list[Event]:
     return [
         ImageReady(png_bytes(320, 200), 320, 200),
-        StageStarted("read", "qwen-vl-max"),
+        StageStarted("reader", "qwen-vl-max"),
         TranscriptDelta("Solve "),
         TranscriptDelta("$x^2 = 4$."),
-        StageStarted("solve", "qwen2.5-math-72b-instruct"),
+        StageStarted("solver", "qwen2.5-math-72b-instruct"),
         *[AnswerDelta(d) for d in answer],
         end,
     ]
@@ -65,7 +65,7 @@ def test_text_only_problem_is_created_before_the_first_event(store: HistoryStore
 
     def events() -> Iterator[Event]:
         assert store.count() == 1
-        yield StageStarted("solve", "m")
+        yield StageStarted("solver", "m")
         yield AnswerDelta("4")
         yield Finished()
 
@@ -79,8 +79,8 @@ def test_text_only_problem_is_created_before_the_first_event(store: HistoryStore
 @pytest.mark.parametrize(
     ("end", "status", "error"),
     [
-        (Failed("Stopped.", 130, "solve"), "cancelled", None),
-        (Failed("The connection dropped.", 5, "solve"), "failed", "The connection dropped."),
+        (Failed("Stopped.", 130, "solver"), "cancelled", None),
+        (Failed("The connection dropped.", 5, "solver"), "failed", "The connection dropped."),
     ],
 )
 def test_failed_runs_keep_partial_text(
@@ -96,7 +96,7 @@ def test_failed_runs_keep_partial_text(
 
 def test_unusable_image_saves_nothing(store: HistoryStore) -> None:
     """GIVEN an image run that fails before the image is ready WHEN recorded THEN nothing saved."""
-    failed = Failed("The file is not an image.", 3, "read")
+    failed = Failed("The file is not an image.", 3, "reader")
     assert list(record(iter([failed]), store, reads_image=True)) == [failed]
     assert store.count() == 0
 
@@ -106,7 +106,7 @@ def test_flushes_on_a_time_cadence(store: HistoryStore, clock: FakeClock) -> Non
     saved: list[str] = []
 
     def events() -> Iterator[Event]:
-        yield StageStarted("solve", "m")
+        yield StageStarted("solver", "m")
         for n in range(12):
             clock.advance(0.125)  # exact in binary: no rounding at the boundary
             yield AnswerDelta(str(n % 10))
@@ -173,7 +173,7 @@ def test_producer_crash_saves_as_failed(store: HistoryStore) -> None:
     """GIVEN the pipeline raising a bug WHEN recorded THEN the turn is failed and it re-raises."""
 
     def events() -> Iterator[Event]:
-        yield StageStarted("solve", "m")
+        yield StageStarted("solver", "m")
         yield AnswerDelta("partial")
         raise RuntimeError("bug")
 
@@ -188,7 +188,7 @@ def test_follow_up_becomes_a_new_turn(store: HistoryStore) -> None:
     """GIVEN an existing conversation WHEN a follow-up is recorded THEN it is the second turn."""
     conv_id = store.create_conversation(None, "Solve $x^2=4$.")
     store.add_turn(conv_id, "")
-    events = [StageStarted("solve", "m"), AnswerDelta("x = -2 too"), Finished()]
+    events = [StageStarted("solver", "m"), AnswerDelta("x = -2 too"), Finished()]
     seen = list(
         record(iter(events), store, question="And the other root?", conversation_id=conv_id,
                transcript="Solve $x^2 = 4$ (edited).")
@@ -204,7 +204,7 @@ def test_follow_up_becomes_a_new_turn(store: HistoryStore) -> None:
 
 def test_retrying_passes_through(store: HistoryStore) -> None:
     """GIVEN a Retrying event WHEN recorded THEN it reaches the consumer unchanged."""
-    events = [Retrying(1, 2.0, "Busy."), StageStarted("solve", "m"), Finished()]
+    events = [Retrying(1, 2.0, "Busy."), StageStarted("solver", "m"), Finished()]
     seen = list(record(iter(events), store, question="q"))
     assert seen[0] == Retrying(1, 2.0, "Busy.")
 
@@ -213,7 +213,7 @@ def test_broken_store_does_not_stop_the_answer(store: HistoryStore) -> None:
     """GIVEN a store that fails to write WHEN recorded THEN events still flow, without an id,
     and one Notice says the answer could not be saved."""
     store.close()  # every write now raises sqlite3.ProgrammingError
-    events = [StageStarted("solve", "m"), AnswerDelta("4"), Finished()]
+    events = [StageStarted("solver", "m"), AnswerDelta("4"), Finished()]
     seen = list(record(iter(events), store, question="q"))
     notices = [e for e in seen if isinstance(e, Notice)]
     assert [e for e in seen if not isinstance(e, Notice)] == events

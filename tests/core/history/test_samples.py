@@ -45,7 +45,7 @@ VOTED = SamplesVoted(
 def recorded(store: HistoryStore) -> str:
     """Record a 4-sample run the way the pipeline streams it; returns the conversation id."""
     events = [
-        StageStarted("solve", "m"),
+        StageStarted("solver", "m"),
         SampleProgress(0, 4),
         SampleProgress(4, 4),
         AnswerDelta(SOLUTIONS[0]),

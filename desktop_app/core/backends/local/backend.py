@@ -25,7 +25,13 @@ from desktop_app.core.backends.local.loading import (
     resolve_source,
 )
 from desktop_app.core.backends.local.streaming import LockTicket, stream_generation
-from desktop_app.core.errors import AppError, BackendError, Cancelled, ConfigError, ImageError
+from desktop_app.core.errors import (
+    AppError,
+    BackendError,
+    ConfigError,
+    ImageError,
+    raise_if_cancelled,
+)
 
 PIXEL_UNIT = 28 * 28  # Qwen2-VL sees 28x28 pixel patches (14-pixel patches merged 2x2)
 DEFAULT_MIN_PIXELS = 256 * PIXEL_UNIT
@@ -142,11 +148,9 @@ class LocalTransformersBackend:
             raise ValueError("n must be at least 1")
         self._cancel_timer()
         while not _GENERATION_LOCK.acquire(timeout=0.05):
-            if cancel.is_set():
-                raise Cancelled()
+            raise_if_cancelled(cancel)
         try:
-            if cancel.is_set():
-                raise Cancelled()
+            raise_if_cancelled(cancel)
             loaded = self._loaded("solver", cancel)
             inputs = _to_device(self._chat_inputs(messages)(loaded), loaded.model)
             options = self._options(loaded, inputs, (), sampling)
@@ -207,12 +211,10 @@ class LocalTransformersBackend:
         """Take the generation lock, load, and stream; the lock is free again on any exit."""
         self._cancel_timer()
         while not _GENERATION_LOCK.acquire(timeout=0.05):
-            if cancel.is_set():
-                raise Cancelled()
+            raise_if_cancelled(cancel)
         ticket = LockTicket(_GENERATION_LOCK, self._arm_timer)
         try:
-            if cancel.is_set():
-                raise Cancelled()
+            raise_if_cancelled(cancel)
             loaded = self._loaded(role, cancel)
             inputs = _to_device(build_inputs(loaded), loaded.model)
             options = self._options(loaded, inputs, stop, sampling)

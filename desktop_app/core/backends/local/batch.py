@@ -18,7 +18,7 @@ from typing import Any
 from desktop_app.core.backends.base import FinishedCount
 from desktop_app.core.backends.local.loading import import_lib
 from desktop_app.core.backends.local.streaming import generation_error
-from desktop_app.core.errors import AppError, BackendError, Cancelled
+from desktop_app.core.errors import AppError, BackendError, raise_if_cancelled
 
 
 @functools.cache
@@ -84,8 +84,7 @@ def generate_batch(
             output = model.generate(**inputs, num_return_sequences=n, stopping_criteria=criteria)
     except Exception as exc:
         raise generation_error(exc) from exc
-    if cancel.is_set():
-        raise Cancelled()
+    raise_if_cancelled(cancel)
     rows = output.sequences if hasattr(output, "sequences") else output
     texts = tokenizer.batch_decode(rows[:, prompt_tokens:], skip_special_tokens=True)
     results: list[str | AppError] = []

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.backends.base import Role
-from desktop_app.core.errors import BackendError, Cancelled, ConfigError
+from desktop_app.core.errors import BackendError, Cancelled, ConfigError, raise_if_cancelled
 from desktop_app.core.heavy_imports import import_heavy
 
 MISSING_EXTRA = (
@@ -258,8 +258,7 @@ def download_model(
             super().__init__(*args, **kwargs)
 
         def update(self, n: float | None = 1) -> bool | None:
-            if event.is_set():
-                raise Cancelled()
+            raise_if_cancelled(event)
             self._done += int(n or 0)
             if self._reports and progress is not None:
                 progress(self._done, int(self.total or 0))
@@ -275,8 +274,7 @@ def download_model(
     except Cancelled:
         raise
     except (errors.OfflineModeIsEnabled, errors.LocalEntryNotFoundError):
-        if event.is_set():
-            raise Cancelled() from None
+        raise_if_cancelled(event)
         raise ConfigError(
             f"Cannot download {repo_id}: Hugging Face Hub access is switched off "
             "(HF_HUB_OFFLINE=1) or unreachable, and the model is not in the local cache."
@@ -284,11 +282,9 @@ def download_model(
     except (errors.RepositoryNotFoundError, errors.GatedRepoError):
         raise ConfigError(f"There is no public model named {repo_id} on Hugging Face.") from None
     except Exception as exc:
-        if event.is_set():
-            raise Cancelled() from None
+        raise_if_cancelled(event)
         raise BackendError(
             f"Downloading {repo_id} failed ({type(exc).__name__}); check the network and retry."
         ) from exc
-    if event.is_set():
-        raise Cancelled()
+    raise_if_cancelled(event)
     return Path(path)

@@ -12,7 +12,7 @@ from typing import Any
 from desktop_app.core.backends.local.coalescing import coalescing_streamer
 from desktop_app.core.backends.local.loading import import_lib, short
 from desktop_app.core.backends.stop_strings import StopScanner
-from desktop_app.core.errors import BackendError, Cancelled, StreamInterrupted
+from desktop_app.core.errors import BackendError, StreamInterrupted, raise_if_cancelled
 
 POLL_S = 0.05  # the streamer's queue timeout: how often the reader checks cancel and liveness
 JOIN_S = 5.0  # how long to wait for generate to notice a stop before giving the thread up
@@ -119,8 +119,7 @@ def stream_generation(
                 yield safe
             if scanner.stopped:
                 break
-        if cancel.is_set():
-            raise Cancelled()
+        raise_if_cancelled(cancel)
         if failures:
             raise generation_error(failures[0]) from failures[0]
         tail = scanner.finish()
