@@ -132,7 +132,9 @@
       mode: "lines",
       name: escapeHtml(series.name),
       x: series.x,
-      y: series.y,
+      // Sampling leaves float noise where a curve crosses zero (8.9e-16 at a root): a student
+      // hovering there must read 0.
+      y: series.y.map((v) => (v !== null && Math.abs(v) < 1e-10 ? 0 : v)),
       connectgaps: false,  // a null is a pole or a jump: never bridge it
       line: { color: colours.palette[index % colours.palette.length], width: 2.2,
               dash: DASH[series.role] || "solid" },

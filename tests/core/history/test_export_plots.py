@@ -112,3 +112,31 @@ def test_markdown_without_plot_refs_names_no_image(
     """GIVEN `history show` (plain Markdown for a terminal) THEN no image is put in it."""
     conversation = store.get(saved(store, [roots_plot]))
     assert "![" not in to_markdown(conversation, None)
+
+
+def test_a_voted_turn_shows_its_plot_before_its_samples(
+    store: HistoryStore, roots_plot: dict[str, Any], tmp_path: Path
+) -> None:
+    """GIVEN a turn decided by a vote of samples and saved with its plot WHEN exported as
+    Markdown and as HTML THEN the plot follows the final answer and the samples follow the plot,
+    in both."""
+    from desktop_app.core.history.export_html import to_html
+    from desktop_app.core.history.models import SavedSample
+
+    conv_id = store.create_conversation(None, ROOTS)
+    turn = store.add_turn(conv_id, "")
+    store.update_turn(
+        turn, answer="Factor: $\\boxed{2, 3}$.", final_answer="2, 3", status="complete",
+        details={"plot": roots_plot},
+    )  # fmt: skip
+    store.set_samples(
+        turn, [SavedSample(0, "Factor: $\\boxed{2, 3}$.", "2, 3", 0, True),
+               SavedSample(1, "Guess: $\\boxed{1}$.", "1", 1, False)],
+    )  # fmt: skip
+    conversation = store.get(conv_id)
+    markdown = export_markdown(conversation, None, tmp_path / "voted.md")[0].read_text("utf-8")
+    final, plot = markdown.index("**Final answer:**"), markdown.index("](voted-plot.png)")
+    assert final < plot < markdown.index("**Samples.**") < markdown.index("Guess:")
+    page = to_html(conversation, None)
+    final, plot = page.index("Final answer:</strong>"), page.index('<figure class="plot">')
+    assert final < plot < page.index('<section class="samples">') < page.index("Guess:")

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QWheelEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.plots import PlotSpec, plot_for
 from desktop_app.ui.answer.view import AnswerView
@@ -143,6 +145,60 @@ def test_a_typed_function_joins_the_plot(qtbot: Any, view: AnswerView, roots: Pl
     user = run_js(qtbot, view, f"JSON.stringify({AREA}.data.at(-1).x.slice(0, 1))")
     assert json.loads(user)[0] == pytest.approx(roots.x_range[0])  # over the window shown
     screenshot(qtbot, view, "answer_plot_user_function.png")
+
+
+def point_on_screen(qtbot: Any, view: AnswerView, x: float, y: float) -> QPoint:
+    """Where the data point (x, y) is drawn, in the view's coordinates."""
+    script = f"""(() => {{
+      const area = {AREA};
+      {PLOT}.scrollIntoView({{block: 'end'}});
+      const box = area.querySelector('.nsewdrag').getBoundingClientRect();
+      const xa = area._fullLayout.xaxis, ya = area._fullLayout.yaxis;
+      return JSON.stringify([box.left + xa.l2p({x}), box.top + ya.l2p({y})]);
+    }})()"""
+    left, top = json.loads(run_js(qtbot, view, script))
+    qtbot.wait(200)  # scrolled and painted
+    return QPoint(round(left), round(top))
+
+
+def x_range(qtbot: Any, view: AnswerView) -> list[float]:
+    return [
+        float(v)
+        for v in json.loads(run_js(qtbot, view, f"JSON.stringify({AREA}.layout.xaxis.range)"))
+    ]
+
+
+def test_hover_shows_coordinates_the_wheel_zooms_and_a_double_click_resets(
+    qtbot: Any, view: AnswerView, roots: PlotSpec
+) -> None:
+    """GIVEN a drawn plot WHEN the mouse rests on the marked root (2, 0) THEN a label gives its
+    coordinates; WHEN the wheel turns over the plot THEN it zooms; WHEN the plot is
+    double-clicked THEN it is back to the window it was drawn with."""
+    answered(qtbot, view, roots)
+    target = view.focusProxy()
+    start = x_range(qtbot, view)
+    root = point_on_screen(qtbot, view, 2, 0)
+    QTest.mouseMove(target, root)
+    label = f"(() => {{ const t = {PLOT}.querySelector('.hoverlayer .hovertext');"
+    label += " return t && t.textContent.includes('(2, 0)'); })()"
+    assert wait_js(qtbot, view, label, timeout=10.0) is True  # not 2.000000001, not 8.9e-16
+
+    wheel = QWheelEvent(
+        QPointF(root), QPointF(target.mapToGlobal(root)), QPoint(), QPoint(0, 120),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase, False,
+    )  # fmt: skip
+    QApplication.sendEvent(target, wheel)
+    zoomed = f"{AREA}.layout.xaxis.range[1] - {AREA}.layout.xaxis.range[0] < {start[1] - start[0]}"
+    wait_js(qtbot, view, zoomed, timeout=10.0)
+    assert start[0] < x_range(qtbot, view)[0] < 2 < x_range(qtbot, view)[1] < start[1]
+
+    inside = point_on_screen(qtbot, view, 2.5, 0)
+    QTest.mouseMove(target, inside)
+    for _ in range(2):  # plotly counts two clicks within its double-click delay
+        QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, inside)
+    qtbot.waitUntil(lambda: x_range(qtbot, view) == pytest.approx(start), timeout=10000)
+    assert x_range(qtbot, view) == pytest.approx(list(roots.x_range))
 
 
 @pytest.mark.parametrize(
