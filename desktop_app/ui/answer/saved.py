@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop_app.ui.answer.plot_input import show_saved_plot
 from desktop_app.ui.answer.samples import show_saved_samples
 
 if TYPE_CHECKING:
@@ -16,6 +15,7 @@ def show_saved_conversation(view: AnswerView, conversation: Conversation) -> Non
     """Its questions and answers; the last answer's samples when it was a vote; the newest
     plot that still loads."""
     from desktop_app.core.conversation import conversation_markdown
+    from desktop_app.ui.answer.plot_input import show_saved_plot  # a worker, json: not at start-up
 
     turns = [(t.question, t.answer) for t in conversation.turns]
     view.set_markdown(conversation_markdown("", turns))
