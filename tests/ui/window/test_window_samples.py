@@ -141,6 +141,9 @@ def test_progress_then_the_vote_and_each_sample(
         f"document.querySelectorAll('.sample-body')[{wrong}].querySelectorAll('mjx-container')"
     )
     assert page(qtbot, window, f"{typeset}.length") >= 1
+    plot = "document.getElementById('plot')"
+    drawn = f"{plot} && {plot}.dataset.state !== 'loading' && {plot}.dataset.state"
+    assert wait_js(qtbot, window.answer_view, drawn, timeout=30.0) == "plot"  # x = 2 marked
     qtbot.wait(200)
     shot = window.grab()
     assert shot.save(str(SHOTS / "window_samples.png"))
