@@ -18,6 +18,7 @@ from desktop_app.core.events import (
     FinalAnswer,
     Finished,
     Notice,
+    PlotReady,
     Retrying,
     SampleProgress,
     StageStarted,
@@ -130,6 +131,16 @@ def _read_image(source: str | None) -> bytes | None:
     return read_image_file(source)
 
 
+def plot_summary(event: PlotReady) -> str:
+    """One line naming what was plotted (the window and `--json` carry the plot itself)."""
+    variable = str((event.spec or {}).get("variable", "x"))
+    start, end = (f"{value:g}" for value in event.x_range)
+    line = f"Plotted {' and '.join(event.functions)} for {variable} from {start} to {end}"
+    if event.points:
+        line += "; marked " + ", ".join(point.label for point in event.points)
+    return line + "."
+
+
 class _Printer:
     """Prints events as they happen: readable text, or one JSON object per line."""
 
@@ -169,6 +180,9 @@ class _Printer:
                 self.say(f"Sampling {event.total} solutions; the majority answer follows.")
             else:
                 self.say(f"{event.finished} of {event.total} samples finished.")
+        elif isinstance(event, PlotReady):
+            self._heading("Plot")
+            self._write(terminal_line(plot_summary(event)) + "\n")
         elif isinstance(event, Retrying):
             self.say(f"{event.reason} Retrying in {event.delay:.0f} s.")
         elif isinstance(event, Failed):

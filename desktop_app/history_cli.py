@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from desktop_app.core.errors import AppError, UsageError
-from desktop_app.core.history.export import export_markdown, to_markdown
+from desktop_app.core.history.export import export_markdown, inline_plot_refs, to_markdown
 from desktop_app.core.history.models import Conversation, ConversationSummary, Turn
 from desktop_app.core.history.schema import unusable
 from desktop_app.core.history.store import HistoryStore, default_store_path
@@ -81,8 +81,12 @@ def _export(store: HistoryStore, args: argparse.Namespace, out: TextIO) -> None:
         out.write(terminal_text(to_html(conversation, png)))  # standalone: the image is embedded
         return
     if to_stdout:
-        # On stdout there is no folder to put the image in: point at the stored file.
-        out.write(terminal_text(to_markdown(conversation, str(image) if image else None)))
+        # On stdout there is no folder to put files in: point at the stored image, and carry
+        # the plots inside the document as data URLs.
+        markdown = to_markdown(
+            conversation, str(image) if image else None, inline_plot_refs(conversation)
+        )
+        out.write(terminal_text(markdown))
         return
     target = Path(args.output)
     if not target.parent.is_dir():

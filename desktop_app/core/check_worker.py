@@ -31,6 +31,8 @@ TASKS: dict[str, str] = {
     "verify_answer": "desktop_app.core.checking.problem_check:verify_answer",
     "code_output": "desktop_app.core.checking.code_output:compare_code_output",
     "step_check": "desktop_app.core.checking.step_blocks:check_block_task",
+    "plot": "desktop_app.core.checking.plotting:problem_plot",
+    "plot_function": "desktop_app.core.checking.plotting:typed_function",
     "group_answers": "desktop_app.core.checking.grouping:group_answers",
 }
 # Loaded (and run once) by the child before it says it is ready, so the first check is fast:

@@ -34,8 +34,14 @@ def plot_png(spec: PlotSpec, dpi: int = 144) -> bytes:
 def _render(spec: PlotSpec, fmt: Literal["svg", "png"], dpi: int = 100) -> bytes:
     import matplotlib
 
+    # Labels come from model text: "$...$" in one must stay text, never become mathtext.
     with matplotlib.rc_context(
-        {"svg.fonttype": "none", "svg.hashsalt": "qwen-math-plot", "font.size": 9}
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": "qwen-math-plot",
+            "font.size": 9,
+            "text.parse_math": False,
+        }
     ):
         figure = _figure(spec)
         buffer = io.BytesIO()
@@ -102,10 +108,14 @@ def _draw_markers(axes: Any, spec: PlotSpec) -> None:
     dots = axes.scatter(xs, ys, s=22, color=_MARKER_COLOUR, zorder=4)
     dots.set_gid("points")
     height = spec.y_range[1] - spec.y_range[0]
-    for point in spec.points:
+    near = 0.15 * (spec.x_range[1] - spec.x_range[0])
+    last_x, last_above = -math.inf, False
+    for point in sorted(spec.points, key=lambda p: p.x):
         if not (math.isfinite(point.x) and math.isfinite(point.y)):
             continue
         below = point.y > spec.y_range[1] - 0.12 * height  # near the top: label under it
+        below = below or (last_above and point.x - last_x < near)  # not on its neighbour's
+        last_x, last_above = point.x, not below
         axes.annotate(
             point.label,
             (point.x, point.y),

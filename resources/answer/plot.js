@@ -121,7 +121,7 @@
     spec.areas.forEach((a, i) => traces.push(...areaTraces(a, i, colours)));
     spec.series.forEach((s, i) => traces.push(seriesTrace(s, i, colours)));
     userSeries.forEach((s, i) => traces.push(seriesTrace(s, spec.series.length + i, colours)));
-    if (spec.points.length) traces.push(pointsTrace(spec.points, colours));
+    if (spec.points.length) traces.push(pointsTrace(spec.points, colours, spec.x_range));
     el.dataset.theme = colours.name;
     return window.Plotly.react(area, traces, layout(spec, colours), config());
   }
@@ -132,7 +132,9 @@
       mode: "lines",
       name: escapeHtml(series.name),
       x: series.x,
-      y: series.y,
+      // Sampling leaves float noise where a curve crosses zero (8.9e-16 at a root): a student
+      // hovering there must read 0.
+      y: series.y.map((v) => (v !== null && Math.abs(v) < 1e-10 ? 0 : v)),
       connectgaps: false,  // a null is a pole or a jump: never bridge it
       line: { color: colours.palette[index % colours.palette.length], width: 2.2,
               dash: DASH[series.role] || "solid" },
@@ -141,7 +143,21 @@
     };
   }
 
-  function pointsTrace(points, colours) {
+  /** Where each point's label goes: above, or below when the previous point's label is close. */
+  function labelPositions(points, xRange) {
+    const near = 0.15 * (xRange[1] - xRange[0]);
+    const order = points.map((p, i) => i).sort((a, b) => points[a].x - points[b].x);
+    const positions = new Array(points.length).fill("top right");
+    for (let k = 1; k < order.length; k++) {
+      const [before, here] = [order[k - 1], order[k]];
+      if (points[here].x - points[before].x < near && positions[before] === "top right") {
+        positions[here] = "bottom right";
+      }
+    }
+    return positions;
+  }
+
+  function pointsTrace(points, colours, xRange) {
     return {
       type: "scatter",
       mode: "markers+text",
@@ -150,7 +166,7 @@
       x: points.map((p) => p.x),
       y: points.map((p) => p.y),
       text: points.map((p) => escapeHtml(p.label)),
-      textposition: "top right",
+      textposition: labelPositions(points, xRange),
       textfont: { color: colours.fg, size: 12 },
       marker: { color: colours.point, size: 8, line: { color: colours.bg, width: 1.5 } },
       hovertemplate: "%{text}<br>(%{x:.6~g}, %{y:.6~g})<extra></extra>",

@@ -70,6 +70,14 @@
         <translation>复制</translation>
     </message>
     <message>
+        <source>Add a function, e.g. x^2 - 3</source>
+        <translation>添加函数，例如 x^2 - 3</translation>
+    </message>
+    <message>
+        <source>Plot</source>
+        <translation>绘图</translation>
+    </message>
+    <message>
         <source>Select all</source>
         <translation>全选</translation>
     </message>
@@ -1163,6 +1171,25 @@ Paste your DashScope API key (it is kept in the system keyring):</source>
     <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
+    </message>
+</context>
+<context>
+    <name>TypedFunctions</name>
+    <message>
+        <source>That could not be read: {reason}</source>
+        <translation>无法读取：{reason}</translation>
+    </message>
+    <message>
+        <source>That function could not be drawn.</source>
+        <translation>无法绘制该函数。</translation>
+    </message>
+    <message>
+        <source>That function took too long to draw.</source>
+        <translation>该函数绘制耗时过长。</translation>
+    </message>
+    <message>
+        <source>That function could not be drawn just now; please try again.</source>
+        <translation>暂时无法绘制该函数，请重试。</translation>
     </message>
 </context>
 <context>

@@ -19,6 +19,8 @@ from desktop_app.core.events import (
     FinalAnswer,
     Finished,
     ImageReady,
+    PlotPoint,
+    PlotReady,
     StageStarted,
     TranscriptDelta,
     to_json,
@@ -78,11 +80,15 @@ def test_image_problem_streams_transcript_then_answer_then_final() -> None:
         AnswerDelta,
         AnswerDelta,
         FinalAnswer,
+        PlotReady,
         Finished,
     ]
-    assert events[-2] == FinalAnswer(
+    assert events[-3] == FinalAnswer(
         "2", "verified", "x = 2 solves x + 1 = 3, and there are no other solutions."
     )
+    plot = events[-2]
+    assert isinstance(plot, PlotReady)
+    assert (plot.functions, plot.points) == (("x + 1", "3"), (PlotPoint(2.0, 3.0, "x = 2"),))
     assert backend.read_calls[0][1] == prompts.READER_PROMPT
     assert backend.solve_calls[0] == [
         {"role": "system", "content": prompts.COT_SYSTEM_PROMPT},

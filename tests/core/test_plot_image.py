@@ -87,3 +87,19 @@ def test_png_shows_the_curve_and_the_area_on_white(integral: PlotSpec) -> None:
     tint = sum(1 for r, g, b in pixels if 180 < r < 225 and 200 < g < 235 and b > 235)
     assert curve > 300
     assert tint > 3000
+
+
+def test_dollar_signs_in_labels_stay_text(integral: PlotSpec) -> None:
+    """GIVEN a title and a curve name with dollar signs (model text) WHEN drawn THEN they show
+    as typed, never parsed as mathtext (an unclosed formula would stop the drawing)."""
+    from dataclasses import replace
+
+    odd = replace(
+        integral,
+        title="$\\frac{ costs $5",
+        series=(replace(integral.series[0], name="a $b$ c"),),
+    )
+    svg = plot_svg(odd).decode("utf-8")
+    assert "$\\frac{ costs $5" in svg
+    assert "a $b$ c" in svg
+    assert plot_png(odd).startswith(b"\x89PNG")

@@ -58,6 +58,13 @@ CASES = [
     ),
     ("Solve the following systems of equation: \n$x y=90$ \n$(x-5)(y+1)=120$", "(45, 2)", C),
     ("$$\\begin{cases} x + y = 3 \\\\ x - y = 1 \\end{cases}$$ Solve.", "(2, 1)", V),
+    # a function's roots or zeros: where it is zero
+    ("Find the roots of $f(x) = x^2 - 5x + 6$.", "2, 3", V),
+    ("Find the roots of $f(x) = x^2 - 5x + 6$.", "x = 2", C),  # a root missing
+    ("Find the zeros of $y = x^2 - 5x + 6$.", "\\{2, 3\\}", V),
+    ("Find the zeros of $y = x^2 - 5x + 6$.", "-2, -3", C),
+    ("Find the roots of $f(x) = x^2 - 4$.", "\\pm 2", V),
+    ("Solve $f(x) = x^2 - 5x + 6$.", "2, 3", U),  # no roots asked for: f(x) is unknown
     # inequalities: compare the solution sets
     ("Solve $2x - 3 < 5$.", "x < 4", V),
     ("Solve $2x - 3 < 5$.", "(-\\infty, 4)", V),

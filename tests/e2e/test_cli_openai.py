@@ -52,8 +52,8 @@ def test_question_is_solved_by_the_server(server: FakeOpenAI, env: dict[str, str
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert "".join(e["delta"] for e in events if e["type"] == "answer") == ANSWER
-    final = events[-1]
-    assert (final["type"], final["answer"]) == ("final", "2")
+    (final,) = [e for e in events if e["type"] == "final"]
+    assert final["answer"] == "2"
     assert final["check"] == "verified"  # SymPy solved x + 1 = 3 itself
     assert final["reason"] == "x = 2 solves x + 1 = 3, and there are no other solutions."
     (request,) = server.chat_requests()
@@ -75,7 +75,11 @@ def test_image_is_read_through_the_server(
     assert read.model == READER
     assert read.messages[0]["content"][0]["image_url"]["url"].startswith("data:image/png;base64,")
     assert solve.messages[-1]["content"].startswith("Solve $x + 1 = 3$.")
-    assert "## Final answer\n\n2\n\nVerified by SymPy: " in result.stdout.decode()
+    out = result.stdout.decode()
+    assert "## Final answer\n\n2\n\nVerified by SymPy: " in out
+    # after the answer and its check, the plot of the equation's two sides, with its root marked
+    assert out.index("Verified by SymPy: ") < out.index("## Plot\n\nPlotted x + 1 and 3")
+    assert out.rstrip().endswith("marked x = 2.")
 
 
 @pytest.mark.parametrize(

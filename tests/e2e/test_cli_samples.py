@@ -25,7 +25,9 @@ def test_four_samples_as_json_vote_and_history_keeps_them(
     result = run_cli(["solve", "--question", PROBLEM, "--samples", "4", "--json"], cli_env)
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stdout.decode().splitlines()]
-    assert {e["type"] for e in events} == {"answer", "final", "done"}
+    types = [e["type"] for e in events]
+    assert set(types) == {"answer", "final", "plot", "done"}
+    assert types[-3:] == ["final", "plot", "done"]  # the majority answer's plot follows it
     answer = "".join(e["delta"] for e in events if e["type"] == "answer")
     assert answer in RIGHT
     (final,) = [e for e in events if e["type"] == "final"]
@@ -52,17 +54,18 @@ def test_four_samples_as_json_vote_and_history_keeps_them(
 def test_samples_as_text_say_the_vote_and_the_progress(
     dashscope: FakeDashScope, cli_env: dict[str, str]
 ) -> None:
-    """GIVEN 2 samples WHEN solved as text THEN stdout ends with the answer, its vote and the
-    majority's check, and stderr says how the samples went."""
+    """GIVEN 2 samples WHEN solved as text THEN stdout has the answer, its vote and the
+    majority's check, then the plot line, and stderr says how the samples went."""
     dashscope.script_text(RIGHT[0], endpoint="text")
     dashscope.script_text(RIGHT[0], endpoint="text")
     result = run_cli(["solve", "--question", PROBLEM, "--samples", "2", "--no-history"], cli_env)
     assert result.returncode == 0, result.stderr
     out = result.stdout.decode()
-    assert out.rstrip().endswith(
+    assert (
         "## Final answer\n\n2\n\n2 of 2 samples gave this answer.\n\n"
-        "Verified by SymPy: x = 2 solves x + 1 = 3, and there are no other solutions."
-    )
+        "Verified by SymPy: x = 2 solves x + 1 = 3, and there are no other solutions.\n\n"
+        "## Plot\n\n"
+    ) in out
     err = result.stderr.decode()
     assert "Sampling 2 solutions" in err
     assert "2 of 2 samples finished." in err

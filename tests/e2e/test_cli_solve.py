@@ -41,6 +41,9 @@ def test_solve_image_streams_transcript_and_answer(
     assert ANSWER in out
     assert out.index("## Transcript") < out.index(TRANSCRIPT) < out.index("## Solution")
     assert "## Final answer\n\n2\n\nVerified by SymPy: " in out
+    plot_line = "Plotted x + 1 and 3 for x from -0.5 to 4.5; marked x = 2."
+    assert out.index("Verified by SymPy: ") < out.index(f"## Plot\n\n{plot_line}")
+    assert out.rstrip().endswith(plot_line)
     read, solve = dashscope.requests
     assert read.model == "qwen-vl-max-latest"
     assert read.content_parts("image")[0].startswith("data:image/png;base64,")
@@ -58,14 +61,62 @@ def test_json_events_follow_the_contract(
     result = run_cli(["solve", str(problem_png), "--json", "--no-history"], cli_env)
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stdout.decode().splitlines()]
-    assert {e["type"] for e in events} <= {"transcript", "answer", "final", "done"}
+    assert {e["type"] for e in events} <= {"transcript", "answer", "final", "plot", "done"}
     assert "".join(e["delta"] for e in events if e["type"] == "transcript") == TRANSCRIPT
     assert "".join(e["delta"] for e in events if e["type"] == "answer") == ANSWER
     assert len([e for e in events if e["type"] == "answer"]) > 3  # streamed, not one blob
-    final = events[-1]
+    assert [e["type"] for e in events][-2:] == ["final", "plot"]  # the plot after the answer
+    final = events[-2]
     assert (final["type"], final["answer"]) == ("final", "2")
     assert final["check"] == "verified"  # SymPy solved x + 1 = 3 itself
     assert final["reason"] == "x = 2 solves x + 1 = 3, and there are no other solutions."
+
+
+def test_a_function_problem_ends_with_its_plot_event(
+    dashscope: FakeDashScope, cli_env: dict[str, str]
+) -> None:
+    """GIVEN a problem about a function WHEN solved with --json THEN after the final answer comes
+    one `plot` event, exactly as the contract has it: the functions, the marked points (x, y,
+    label) and the x range; it is saved with the conversation too."""
+    dashscope.script_text(
+        "Factor: $(x-2)(x-3) = 0$, so the roots are $\\boxed{2, 3}$.", endpoint="text"
+    )
+    question = "Find the roots of $f(x) = x^2 - 5x + 6$."
+    result = run_cli(["solve", "--question", question, "--json"], cli_env)
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [e["type"] for e in events][-3:] == ["final", "plot", "done"]
+    plot = events[-2]
+    assert set(plot) == {"type", "functions", "points", "x_range"}
+    assert plot["functions"] == ["x^2 - 5x + 6"]
+    assert {"x": 2, "y": 0, "label": "(2, 0)"} in plot["points"]
+    assert {"x": 3, "y": 0, "label": "(3, 0)"} in plot["points"]
+    assert all(set(p) == {"x", "y", "label"} for p in plot["points"])
+    low, high = plot["x_range"]
+    assert low < 2 < 3 < high
+
+    shown = run_cli(["history", "show", events[-1]["conversation_id"], "--json"], cli_env)
+    turn = json.loads(shown.stdout)["turns"][0]
+    assert turn["details"]["plot"]["functions"] == ["x^2 - 5x + 6"]
+
+
+def test_a_word_problem_has_no_plot_event(
+    dashscope: FakeDashScope, cli_env: dict[str, str]
+) -> None:
+    """GIVEN a word problem with nothing to draw WHEN solved THEN no `plot` event and no plot
+    line in the plain-text output."""
+    question = "Tom has 3 apples and buys 5 more. How many apples does he have now?"
+    dashscope.script_text("He has $3 + 5 = \\boxed{8}$ apples.", endpoint="text")
+    dashscope.script_text("He has $3 + 5 = \\boxed{8}$ apples.", endpoint="text")
+    result = run_cli(["solve", "--question", question, "--json", "--no-history"], cli_env)
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [e["type"] for e in events][-1] == "final"
+    assert "plot" not in {e["type"] for e in events}
+    plain = run_cli(["solve", "--question", question, "--no-history"], cli_env)
+    assert plain.returncode == 0, plain.stderr
+    assert "## Plot" not in plain.stdout.decode()
+    assert "## Final answer\n\n8\n\n" in plain.stdout.decode()  # then its check and steps
 
 
 def test_image_on_stdin(

@@ -62,9 +62,11 @@ def test_json_has_a_wrong_step_check_and_the_right_final(
         i = events.index(event)
         shown = "".join(e["delta"] for e in events[:i] if e["type"] == "answer")
         assert "\n\n" in shown[shown.index(event["after"]) :]
-    final = events[-1]
-    assert (final["type"], final["answer"], final["check"]) == ("final", "4", "verified")
-    assert events.index(steps[-1]) < len(events) - 1
+    types = [e["type"] for e in events]
+    assert types[-1] == "plot"  # the equation's plot comes last, after the checked answer
+    final = events[types.index("final")]
+    assert (final["answer"], final["check"]) == ("4", "verified")
+    assert events.index(steps[-1]) < types.index("final")
     assert "".join(e["delta"] for e in events if e["type"] == "answer") == SOLUTION
 
 
@@ -78,12 +80,12 @@ def test_plain_text_lists_the_wrong_step_under_the_final_answer(
     assert result.returncode == 0, result.stderr
     out = result.stdout.decode()
     assert SOLUTION in out
-    tail = out[out.index("## Final answer") :]
-    assert tail == (
+    tail = out[out.index("## Final answer") : out.index("## Plot")]
+    assert tail.rstrip() == (
         "## Final answer\n\n4\n\n"
         "Verified by SymPy: x = 4 solves 2x + 3 = 11, and there are no other solutions.\n"
         "Steps: 4 checked, 1 wrong\n"
-        "  Wrong: 2(4) + 3 -> 12: the left side is 11, the right side is 12\n"
+        "  Wrong: 2(4) + 3 -> 12: the left side is 11, the right side is 12"
     )
 
 

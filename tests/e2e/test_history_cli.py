@@ -149,6 +149,40 @@ def test_export_to_stdout_markdown_and_html(filled: dict[str, str], tmp_path: Pa
     assert "<script src=" not in page  # nothing loaded from elsewhere
 
 
+def test_export_carries_the_plot(home: Path, tmp_path: Path) -> None:
+    """GIVEN a conversation saved with its plot WHEN exported THEN to a file: a PNG of the plot
+    beside it, linked; to stdout: the PNG inside the Markdown; as HTML: an SVG inside the page;
+    `show` (for reading in a terminal) names no image."""
+    from desktop_app.core.plots import plot_for
+
+    spec = plot_for("Graph $y = x^2 - 4$.", "", None)
+    assert spec is not None
+    with HistoryStore(default_store_path()) as store:
+        conv_id = store.create_conversation(None, "Graph $y = x^2 - 4$.")
+        turn = store.add_turn(conv_id, "")
+        details = {"plot": spec.to_json()}
+        store.update_turn(turn, answer="A parabola.", status="complete", details=details)
+
+    target = tmp_path / "parabola.md"
+    code, out, _ = run("export", conv_id, "-o", str(target))
+    assert code == 0
+    plot_file = tmp_path / "parabola-plot.png"
+    assert out.splitlines() == [str(target), str(plot_file)]
+    assert "![Plot of y = x^2 - 4](parabola-plot.png)" in target.read_text(encoding="utf-8")
+    assert plot_file.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+    code, out, _ = run("export", conv_id)
+    assert code == 0
+    assert "![Plot of y = x^2 - 4](data:image/png;base64,iVBORw0KGgo" in out
+    code, out, _ = run("export", conv_id, "--format", "html")
+    assert code == 0
+    assert (
+        '<figure class="plot"><img alt="Plot of y = x^2 - 4" src="data:image/svg+xml;base64,' in out
+    )
+    code, out, _ = run("show", conv_id)
+    assert (code, "![" in out) == (0, False)
+
+
 def test_delete_removes_conversation_and_image(filled: dict[str, str], home: Path) -> None:
     """GIVEN a conversation with an image WHEN deleted THEN it is gone, and its image file too."""
     code, out, _ = run("delete", filled["frac"], "--json")

@@ -110,10 +110,14 @@ def _relations(read: Problem, parsed: list[Any], answer: str) -> Outcome:
     unknowns = sorted(set().union(*(p.free_symbols for p in parsed)), key=str)
     if all(isinstance(p, sympy.Eq) for p in parsed):
         if len(parsed) == 1:
-            var = _the_variable(parsed[0], read.target)
+            equation = parsed[0]
+            if read.asks_for_zeros and _names_a_function(equation.lhs):
+                # "the roots of f(x) = x^2 - 5x + 6": where the function is zero
+                equation = sympy.Eq(equation.rhs, 0)
+            var = _the_variable(equation, read.target)
             if var is None:
                 return unchecked("The equation has more than one letter; the unknown is unclear.")
-            return check_equation(parsed[0], var, answer, domain)
+            return check_equation(equation, var, answer, domain)
         if 2 <= len(unknowns) <= len(parsed) and read.target is None:
             return check_system(parsed, unknowns, answer)
         return unchecked("The equations do not form a system with as many unknowns.")

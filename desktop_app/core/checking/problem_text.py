@@ -72,6 +72,7 @@ _ALLOWED_WORDS = """
 """
 _ALLOWED = frozenset(_ALLOWED_WORDS.split())
 _WORD = re.compile(r"[a-z]+")
+_ZEROS = re.compile(r"\b(?:roots?|zeros?|zeroes)\b")
 _SOLVE = re.compile(r"\b(?:solve\w*|solutions?|roots?|zeros?)\b|\bfind\b")
 _DERIVATIVE = re.compile(r"\b(?:derivatives?|differentiate)\b")
 _ORDER = {"second": 2, "third": 3}
@@ -113,6 +114,11 @@ class Problem:
         """Whether the words ask to solve (or state only the formula)."""
         words = self.prose.replace("§", " ").strip(" .:?,")
         return not words or bool(_SOLVE.search(self.prose))
+
+    @property
+    def asks_for_zeros(self) -> bool:
+        """Whether the question asks for a function's roots or zeros ("the roots of f(x) = ...")."""
+        return bool(_ZEROS.search(self.prose))
 
     @property
     def asks_for_derivative(self) -> bool:

@@ -10,10 +10,16 @@ from importlib.resources import files
 from pathlib import Path
 
 from desktop_app.core.backends.base import png_data_url
-from desktop_app.core.history.export import to_markdown
+from desktop_app.core.history.export import (
+    problem_sections,
+    title_sections,
+    to_markdown,
+    turn_sections,
+)
 from desktop_app.core.history.export_checks import StepMarker
 from desktop_app.core.history.export_samples import SamplesHtml
 from desktop_app.core.history.models import Conversation
+from desktop_app.core.history.saved_plots import conversation_plots, data_url, plot_alt, plot_image
 from desktop_app.core.markdown_render import render_markdown
 
 # The "full" build bundles every TeX extension: the plain tex-svg.js would try to fetch
@@ -42,6 +48,9 @@ body { max-width: 52rem; margin: 0 auto; padding: 24px; }
 figure.problem { margin: 0 0 1.2em; }
 figure.problem img { max-width: 100%; height: auto; border: 1px solid var(--rule);
   border-radius: 6px; }
+figure.plot { margin: 1em 0; }
+figure.plot img { display: block; width: 100%; max-width: 42rem; height: auto;
+  background: #fff; border-radius: 6px; }
 @media print { body { max-width: none; } }
 """
 
@@ -53,20 +62,34 @@ def mathjax_source() -> str:
 
 
 def to_html(conversation: Conversation, image_png: bytes | None) -> str:
-    """The conversation as a self-contained HTML document that renders with no network."""
+    """The conversation as a self-contained HTML document that renders with no network.
+
+    Each turn's plot is an SVG image inside the file (drawn by matplotlib): a few tens of kB,
+    where the window's interactive plotly.js would add 4.8 MB to every export (ADR 013).
+    """
     marker = StepMarker(to_markdown(conversation, None))  # steps marked beside formulas
-    samples = SamplesHtml()  # each turn's samples, folded away after its answer
-    markdown = to_markdown(conversation, None, answer_text=marker.answer, samples=samples)
-    # to_markdown joins single-line parts with blank lines: title, saved-on line, then the rest.
-    title_md, saved_md, rest_md = ([*markdown.split("\n\n", 2), "", ""])[:3]
-    figure = ""
+    body = _markdown(title_sections(conversation))
     if image_png is not None:
-        figure = (
+        body += (
             '<figure class="problem"><img alt="The problem as captured" '
             f'src="{png_data_url(image_png)}"></figure>\n'
         )
-    body = render_markdown(f"{title_md}\n\n{saved_md}") + figure
-    body += samples.fill(marker.place(render_markdown(rest_md)))
+    body += _markdown(problem_sections(conversation))
+    samples = SamplesHtml()
+    plots = conversation_plots(conversation)
+    for index, turn in enumerate(conversation.turns):
+        answer = marker.answer(turn)
+        solution, notes = turn_sections(turn, answer, index + 1, len(conversation.turns))
+        body += marker.place(_markdown(solution))
+        spec = plots.get(index)
+        svg = None if spec is None else plot_image(spec, "svg")
+        if spec is not None and svg is not None:
+            body += (
+                f'<figure class="plot"><img alt="{html.escape(plot_alt(spec))}" '
+                f'src="{data_url(svg, "svg")}"></figure>\n'
+            )
+        body += samples.fill(_markdown(samples(turn)))  # folded away after the answer
+        body += _markdown(notes)
     mathjax = _script_safe(mathjax_source())
     scripts = (_MATHJAX_CONFIG, mathjax)
     return "\n".join(
@@ -90,6 +113,10 @@ def to_html(conversation: Conversation, image_png: bytes | None) -> str:
             "",
         ]
     )
+
+
+def _markdown(parts: list[str]) -> str:
+    return render_markdown("\n\n".join(parts)) if parts else ""
 
 
 def export_html(conversation: Conversation, image: Path | None, target: Path) -> Path:

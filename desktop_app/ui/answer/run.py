@@ -154,6 +154,9 @@ class AnswerRun(QObject):
             )
             self.final_answer_ready.emit()
         show_saved_samples(self._answer_view, turns)
+        from desktop_app.ui.answer.plot_input import show_saved_plot  # a worker: not at start-up
+
+        show_saved_plot(self._answer_view, turns)
 
     def _show_saved_step(self, at: int, step: Mapping[str, object]) -> None:
         start, end, verdict = step.get("start"), step.get("end"), step.get("verdict")
@@ -182,6 +185,7 @@ class AnswerRun(QObject):
             Finished,
             ImageReady,
             Notice,
+            PlotReady,
             Retrying,
             StageStarted,
             StepChecked,
@@ -236,6 +240,8 @@ class AnswerRun(QObject):
             self._answer_view.flush()
             label = card_label(event.check)
             self._answer_view.show_final(event.answer, label, event.check, event.reason)
+        elif isinstance(event, PlotReady) and event.spec is not None:
+            self._answer_view.show_plot(event.spec)  # under the answer, which is all there
         elif isinstance(event, Finished):
             self._answer_view.finish()
             if event.conversation_id is not None and self._run is not None:

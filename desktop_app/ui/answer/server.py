@@ -1,8 +1,9 @@
-"""Serves the answer page and MathJax over qmath:// from local files only."""
+"""Serves the answer page, MathJax and plotly.js over qmath:// from local files only."""
 
 from __future__ import annotations
 
 import logging
+import sys
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from desktop_app.ui.answer.scheme import HOST, SCHEME
 log = logging.getLogger(__name__)
 
 _MATHJAX_PREFIX = "/mathjax/"
+PLOTLY_PATH = "/plotly/plotly.min.js"  # the one file of the plotly package the page may load
 _MIME = {
     ".html": b"text/html;charset=utf-8",
     ".js": b"text/javascript;charset=utf-8",
@@ -45,8 +47,24 @@ def mathjax_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax" / "es5"
 
 
+def plotly_js() -> Path | None:
+    """plotly.js as the `plotly` package ships it, found without importing the package (its
+    Python side takes a while to import and is not needed), or None if it is not installed."""
+    bundle = getattr(sys, "_MEIPASS", None)  # a PyInstaller bundle carries the file as data
+    if bundle is not None:
+        folders = [Path(bundle) / "plotly"]
+    else:
+        spec = find_spec("plotly")
+        folders = [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
+    for folder in folders:
+        candidate = folder / "package_data" / "plotly.min.js"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 class AnswerSchemeHandler(QWebEngineUrlSchemeHandler):
-    """Answers qmath://answer/ requests with files from two read-only folders."""
+    """Answers qmath://answer/ requests with files from two read-only folders, and plotly.js."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +75,8 @@ class AnswerSchemeHandler(QWebEngineUrlSchemeHandler):
         if url.scheme() != SCHEME or url.host() != HOST:
             return None
         path = url.path()
+        if path == PLOTLY_PATH:  # loaded by plot.js on the first plot, ~4.8 MB
+            return plotly_js()
         prefix = _MATHJAX_PREFIX if path.startswith(_MATHJAX_PREFIX) else ""
         if not prefix and path.count("/") != 1:
             return None  # the page's own files sit at the top level only

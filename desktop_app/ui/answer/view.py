@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QContextMenuEvent
@@ -17,6 +18,7 @@ from desktop_app.ui.deferred import after_first_paint
 
 if TYPE_CHECKING:
     from desktop_app.core.markdown_render import StreamingRenderer, StreamUpdate
+    from desktop_app.ui.answer.plot_input import TypedFunctions
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ def page_script(calls: list[PageCall]) -> str:
 _SETTINGS_CALLS = (
     "setLabels",
     "setCheckLabels",
+    "setPlotLabels",
     "setTheme",
 )  # how the page looks, not what it shows
 FLUSH_INTERVAL_MS = 33  # ~30 repaints a second: smooth to the eye, cheap for the GUI thread
@@ -53,6 +56,7 @@ class AnswerView(QWebEngineView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._renderer_instance: StreamingRenderer | None = None
+        self._typed_functions: TypedFunctions | None = None  # made with the first plot
         self._deltas: list[str] = []
         self._timer_armed = False
         self._ready = False
@@ -70,6 +74,12 @@ class AnswerView(QWebEngineView):
         }
         self._call("setLabels", labels)  # queued until the page has loaded
         self._call("setCheckLabels", page_labels())
+        plot_labels = {
+            "placeholder": self.tr("Add a function, e.g. x^2 - 3"),
+            "button": self.tr("Plot"),
+            "plot": self.tr("Plot"),
+        }
+        self._call("setPlotLabels", plot_labels)
         after_first_paint(self, self._load_page)  # starting the web engine takes ~0.15 s
 
     def _load_page(self) -> None:
@@ -136,7 +146,23 @@ class AnswerView(QWebEngineView):
         self._places.reset()
         if not self._ready:  # of what is queued, only the page's settings outlive a clear
             self._queued = [call for call in self._queued if call[0] in _SETTINGS_CALLS]
-        self._call("clear")
+        if self._typed_functions is not None:
+            self._typed_functions.reset()
+        self._run([("clear", ()), ("clearPlot", ())])
+
+    def show_plot(self, spec: Mapping[str, Any]) -> None:
+        """Draw a plot under the answer (core.plots' `PlotSpec.to_json()`), replacing any other;
+        the user can add functions to it."""
+        if self._typed_functions is None:
+            from desktop_app.ui.answer.plot_input import TypedFunctions
+
+            self._typed_functions = TypedFunctions(
+                lambda series: self._call("addPlotSeries", series),
+                lambda sentence: self._call("showPlotError", sentence),
+                self,
+            )
+        self._typed_functions.reset(str(spec.get("variable", "x")))
+        self._call("showPlot", dict(spec))
 
     def show_final(self, answer: str, label: str, check: str, reason: str = "") -> None:
         """Highlight the final answer below the solution, with how it was checked (and why,
@@ -181,6 +207,8 @@ class AnswerView(QWebEngineView):
         """Stop the flush timer with the view, so nothing fires after it is gone."""
         self._timer_armed = False  # the next delta re-arms it
         self._timer.stop()
+        if self._typed_functions is not None:
+            self._typed_functions.shutdown()
         super().closeEvent(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt API)
@@ -262,6 +290,8 @@ class AnswerView(QWebEngineView):
     def _on_page_action(self, action: str) -> None:
         if action == "copy-final":
             self.copy_final_requested.emit()
+        elif action.startswith("plot-function/") and self._typed_functions is not None:
+            self._typed_functions.request(action.removeprefix("plot-function/"))
 
     def _on_link_clicked(self, url: QUrl) -> None:
         from PySide6.QtGui import QDesktopServices

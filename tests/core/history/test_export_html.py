@@ -133,3 +133,87 @@ def test_export_renders_offline_in_a_browser(
     assert run_js(qtbot, view, "document.title") != "pwned"
     remote = [u for u in urls if not u.startswith(("file:", "data:"))]
     assert remote == []
+
+
+_LOADS = re.compile(
+    r"<(?:img|script|link|iframe|object|embed|source|video|audio|image|use)\b[^>]*?"
+    r"\b(?:src|href|xlink:href)\s*=\s*[\"']?\s*https?:|url\(\s*[\"']?\s*https?:|@import",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture
+def plotted_id(store: HistoryStore) -> str:
+    from desktop_app.core.plots import plot_for
+
+    spec = plot_for("Find the roots of $f(x) = x^2 - 5x + 6$.", "", "2, 3")
+    assert spec is not None
+    conv_id = store.create_conversation(None, "Find the roots of $f(x) = x^2 - 5x + 6$.")
+    turn = store.add_turn(conv_id, "")
+    store.update_turn(
+        turn,
+        answer="$(x-2)(x-3) = 0$, so $\\boxed{2, 3}$.",
+        status="complete",
+        final_answer="2, 3",
+        details={"plot": spec.to_json()},
+    )
+    return conv_id
+
+
+def test_the_plot_is_inside_the_file_as_an_image(
+    store: HistoryStore, plotted_id: str, tmp_path: Path
+) -> None:
+    """GIVEN a turn saved with its plot WHEN exported THEN the plot is an SVG picture inside the
+    file, under the solution, with its points labelled; nothing in the file or in the picture
+    loads from the network."""
+    page = exported(store, plotted_id, tmp_path).read_text(encoding="utf-8")
+    found = re.search(
+        r'<figure class="plot"><img alt="([^"]+)" src="data:image/svg\+xml;'
+        r'base64,([A-Za-z0-9+/=]+)"></figure>',
+        page,
+    )
+    assert found is not None
+    assert found.group(1) == "Plot of y = x^2 - 5x + 6"
+    assert page.index("Solution") < found.start()
+    svg = base64.b64decode(found.group(2)).decode("utf-8")
+    assert svg.lstrip().startswith("<?xml")
+    assert svg.rstrip().endswith("</svg>")
+    for label in ("(2, 0)", "(3, 0)", "y = x^2 - 5x + 6"):
+        assert f">{label}<" in svg  # text stays text: selectable, searchable
+    assert not _LOADS.search(page)
+    assert not _LOADS.search(svg)
+    assert "<script" not in svg
+
+
+def test_the_plot_shows_offline_in_a_browser(
+    qtbot: Any,
+    store: HistoryStore,
+    plotted_id: str,
+    tmp_path: Path,
+    browser: tuple[Any, list[str]],
+) -> None:
+    """GIVEN the exported file WHEN a browser opens it THEN the plot picture is drawn (a
+    screenshot in test-artifacts/plots/ shows it) and nothing was requested but the file."""
+    from PySide6.QtCore import QUrl
+
+    from tests.ui.conftest import ARTIFACTS, run_js, wait_js
+    from tests.ui.helpers import has_ink
+
+    view, urls = browser
+    page = view.page()
+    path = exported(store, plotted_id, tmp_path)
+    with qtbot.waitSignal(page.loadFinished, timeout=20000) as loaded:
+        page.load(QUrl.fromLocalFile(str(path)))
+    assert loaded.args == [True]
+    image = "document.querySelector('figure.plot img')"
+    wait_js(qtbot, view, f"{image}.complete && {image}.naturalWidth > 0")
+    assert run_js(qtbot, view, f"{image}.naturalWidth") == 672  # 7 in: 504 pt, 672 CSS px
+    wait_js(qtbot, view, "document.querySelectorAll('mjx-container').length >= 3", timeout=20.0)
+    run_js(qtbot, view, f"{image}.scrollIntoView(); 1")
+    qtbot.wait(200)
+    shot = view.grab().toImage()
+    (ARTIFACTS / "plots").mkdir(parents=True, exist_ok=True)
+    assert shot.save(str(ARTIFACTS / "plots" / "export_html.png"))
+    assert has_ink(shot)
+    remote = [u for u in urls if not u.startswith(("file:", "data:"))]
+    assert remote == []

@@ -314,10 +314,16 @@ def test_page_settings_queued_before_load_outlive_a_clear(qtbot: Any) -> None:
         ("qmath://other/answer.html", False),
         ("qmath://answer/mathjax/node-main.js.map", False),
         ("qmath://answer/missing.js", False),
+        ("qmath://answer/plotly/plotly.min.js", True),
+        ("qmath://answer/plotly/plotly.js", False),  # only the one file of the plotly package
+        ("qmath://answer/plotly/../plotly/plotly.min.js", False),
+        ("qmath://answer/plotly/package_data/plotly.min.js", False),
+        ("qmath://answer/plotly/__init__.py", False),
     ],
 )
 def test_scheme_serves_only_its_two_folders(qapp: Any, url: str, served: bool) -> None:
-    """GIVEN a qmath:// URL THEN only files of the page or MathJax's es5 folder resolve."""
+    """GIVEN a qmath:// URL THEN only files of the page or MathJax's es5 folder resolve, and
+    plotly.min.js from the plotly package."""
     handler = AnswerSchemeHandler()
     try:
         assert (handler.resolve(QUrl(url)) is not None) is served

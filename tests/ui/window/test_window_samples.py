@@ -105,7 +105,12 @@ def test_progress_then_the_vote_and_each_sample(
     wait_js(
         qtbot, window.answer_view, "typesetIdle() && !document.getElementById('samples').hidden"
     )
-    answer = page(qtbot, window, "document.getElementById('blocks').innerText")
+    # The answer's last paragraph stays in #tail until the run finishes, after the plot.
+    answer = page(
+        qtbot,
+        window,
+        "['blocks', 'tail'].map((id) => document.getElementById(id).innerText).join('')",
+    )
     assert "Divide by" in answer or "Since" in answer  # a majority sample is the answer
     assert "Guessing" not in answer
     assert page(qtbot, window, "document.querySelector('.samples-vote-share').textContent") == (
@@ -136,6 +141,9 @@ def test_progress_then_the_vote_and_each_sample(
         f"document.querySelectorAll('.sample-body')[{wrong}].querySelectorAll('mjx-container')"
     )
     assert page(qtbot, window, f"{typeset}.length") >= 1
+    plot = "document.getElementById('plot')"
+    drawn = f"{plot} && {plot}.dataset.state !== 'loading' && {plot}.dataset.state"
+    assert wait_js(qtbot, window.answer_view, drawn, timeout=30.0) == "plot"  # x = 2 marked
     qtbot.wait(200)
     shot = window.grab()
     assert shot.save(str(SHOTS / "window_samples.png"))
