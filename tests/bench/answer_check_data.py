@@ -15,11 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(
-    os.environ.get(
-        "QWEN_MATH_EVAL_DATA", ROOT.parent.parent / "shared" / "data" / "qwen25-math-eval"
-    )
+# shared/data lies beside the checkout (../shared) or one folder up; QWEN_MATH_EVAL_DATA wins.
+_BESIDE = next(
+    (
+        root / "shared" / "data" / "qwen25-math-eval"
+        for root in (ROOT.parent, ROOT.parent.parent)
+        if (root / "shared" / "data" / "qwen25-math-eval").is_dir()
+    ),
+    ROOT.parent / "shared" / "data" / "qwen25-math-eval",
 )
+DATA = Path(os.environ.get("QWEN_MATH_EVAL_DATA", _BESIDE))
 FILES = (
     "college_math", "gaokao2023en", "minerva_math", "olympiadbench", "sat_math", "amc23",
     "cn_middle_school",
