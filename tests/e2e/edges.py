@@ -123,8 +123,18 @@ def _nobody_python() -> tuple[tuple[str, ...], str] | str:
     purelib = sysconfig.get_paths()["purelib"]
     path = os.pathsep.join([str(ROOT), purelib])
     candidates = [os.path.realpath(sys.executable), f"/usr/bin/python{version}"]
-    for python in dict.fromkeys(candidates):
-        command = ("setpriv", *NOBODY, "env", f"PYTHONPATH={path}", python)
+    commands = [("setpriv", *NOBODY, "env", f"PYTHONPATH={path}", p) for p in candidates]
+    # Where the checkout or this venv lies in a folder nobody may not enter (a root-only home,
+    # a 0700 temporary folder), bubblewrap shows nobody just those paths, read-only.
+    from desktop_app.core import sandbox_paths
+    from desktop_app.core.sandbox_bwrap import bwrap_path, reachable_as_nobody, setpriv_path
+
+    bwrap, setpriv = bwrap_path(), setpriv_path()
+    if bwrap is not None and setpriv is not None:
+        readable = [*sandbox_paths.interpreter().read_only, str(ROOT), purelib]
+        prefix = reachable_as_nobody(readable, bwrap, setpriv)
+        commands.append((*prefix, "env", f"PYTHONPATH={path}", sys.executable))
+    for command in dict.fromkeys(commands):
         probe = subprocess.run(
             [*command, "-c", "import desktop_app.cli, PIL.Image, requests, dashscope"],
             capture_output=True,
@@ -132,10 +142,10 @@ def _nobody_python() -> tuple[tuple[str, ...], str] | str:
             check=False,
         )
         if probe.returncode == 0:
-            return command, path
+            return tuple(command), path
     return (
         f"no Python {version} that nobody may run can import the app (this venv's interpreter "
-        "and the checkout must be readable by other users; e.g. a root-only home folder is not)"
+        "and the checkout must be readable by other users, or bubblewrap must be installed)"
     )
 
 

@@ -20,7 +20,12 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from desktop_app.core.sandbox_bwrap import bwrap_works
+from desktop_app.core.sandbox_bwrap import (
+    bwrap_path,
+    bwrap_works,
+    reachable_as_nobody,
+    setpriv_path,
+)
 from tests.fakes.dashscope_server import FakeDashScope
 from tests.fakes.images import png_bytes
 from tests.fakes.openai_server import FakeOpenAI
@@ -175,16 +180,21 @@ def test_tir_as_an_unprivileged_user(
     new processes, so the frozen program must start without forking) THEN model code runs."""
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("only root (with util-linux's setpriv) can run the bundle as nobody")
-    probe = subprocess.run([*AS_NOBODY, "test", "-x", str(built_bundle.executable)], check=False)
-    if probe.returncode != 0:
-        pytest.skip("the bundle's folder is not readable by other users")
+    as_nobody: list[str] = list(AS_NOBODY)
+    probe = subprocess.run([*as_nobody, "test", "-x", str(built_bundle.executable)], check=False)
+    if probe.returncode != 0:  # built in a folder nobody may not enter (a root-only checkout)
+        bwrap, setpriv = bwrap_path(), setpriv_path()
+        if bwrap is None or setpriv is None:
+            pytest.skip("the bundle's folder is not readable by other users, and no bubblewrap")
+        # bubblewrap shows nobody the bundle's folder alone, read-only, as a user would have it
+        as_nobody = reachable_as_nobody([str(built_bundle.folder)], bwrap, setpriv)
     home = Path(tempfile.mkdtemp(prefix="qwen-math-bundle-user-"))
     try:
         os.chown(home, NOBODY, NOBODY)
         dashscope.script_text(TIR_FIRST, endpoint="text")
         dashscope.script_text(TIR_SECOND, endpoint="text")
         result = subprocess.run(
-            [*AS_NOBODY, str(built_bundle.executable), "solve", "--question", "Solve 2x + 3 = 11.",
+            [*as_nobody, str(built_bundle.executable), "solve", "--question", "Solve 2x + 3 = 11.",
              "--mode", "tir", "--json", "--no-history"],
             env={**env, "HOME": str(home), "QWEN_MATH_HOME": str(home / "qm")},
             cwd=home,

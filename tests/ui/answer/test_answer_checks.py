@@ -29,6 +29,9 @@ SOLUTION = (
 WRONG_REASON = "the left side is 11, the right side is 12"
 
 
+VIEW_SIZE = (760, 620)  # the view fixture's size (tests/ui/answer/conftest.py)
+
+
 def step(formula: str, verdict: str, reason: str, text: str = SOLUTION) -> tuple[Any, ...]:
     """A step check of `formula` (where it first stands in `text`), as StepChecked carries it."""
     start = text.index(formula)
@@ -42,19 +45,6 @@ STEPS = [
     step("$$2x + 3 = 2(4) + 3 = 12$$", "wrong", WRONG_REASON),
     step("16 - 3 = 13", "ok", "both sides are 13"),
 ]
-
-
-@pytest.fixture
-def view(qtbot: Any) -> Iterator[AnswerView]:
-    widget = AnswerView()
-    widget.resize(760, 620)
-    widget.show()
-    qtbot.waitUntil(lambda: widget.ready, timeout=15000)
-    wait_js(qtbot, widget, "typesetIdle()")
-    yield widget
-    widget.close()
-    widget.deleteLater()
-    qtbot.wait(20)
 
 
 def page(qtbot: Any, view: AnswerView, script: str) -> Any:

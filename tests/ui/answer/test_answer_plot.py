@@ -5,7 +5,6 @@ checker process back onto the plot (or refused with one sentence)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,24 +26,14 @@ PLOT = "document.getElementById('plot')"
 AREA = f"{PLOT}.querySelector('.qmath-plot-area')"
 
 
+VIEW_SIZE = (820, 980)  # the view fixture's size (tests/ui/answer/conftest.py)
+
+
 @pytest.fixture(scope="module")
 def roots() -> PlotSpec:
     spec = plot_for("Find the roots of $f(x) = x^2 - 5x + 6$.", "", "2, 3")
     assert spec is not None
     return spec
-
-
-@pytest.fixture
-def view(qtbot: Any) -> Iterator[AnswerView]:
-    widget = AnswerView()
-    widget.resize(820, 980)
-    widget.show()
-    qtbot.waitUntil(lambda: widget.ready, timeout=15000)
-    wait_js(qtbot, widget, "typesetIdle()")
-    yield widget
-    widget.close()
-    widget.deleteLater()
-    qtbot.wait(20)
 
 
 def answered(qtbot: Any, view: AnswerView, spec: PlotSpec) -> None:

@@ -41,19 +41,6 @@ def stream(qtbot: Any, view: AnswerView, text: str, size: int = 3) -> None:
 
 
 @pytest.fixture
-def view(qtbot: Any) -> Iterator[AnswerView]:
-    widget = AnswerView()
-    widget.resize(820, 900)
-    widget.show()
-    qtbot.waitUntil(lambda: widget.ready, timeout=15000)
-    wait_js(qtbot, widget, "typesetIdle()")
-    yield widget
-    widget.close()
-    widget.deleteLater()
-    qtbot.wait(20)
-
-
-@pytest.fixture
 def server() -> Iterator[tuple[int, list[str]]]:
     """A local HTTP server recording every path it is asked for."""
     hits: list[str] = []
