@@ -190,7 +190,7 @@ def _first_blocked(path: str) -> str | None:
 
 
 @dataclass
-class BwrapLaunch:
+class BwrapLaunch(sandbox_cgroup.CgroupRun):
     """One run under bubblewrap: the command, the fds it needs, and the set-up after start."""
 
     interp: Interpreter
@@ -285,14 +285,6 @@ class BwrapLaunch:
             for pid in self.cgroup.pids():
                 with contextlib.suppress(OSError):
                     os.kill(pid, 9)
-
-    def pids(self) -> list[int]:
-        """Processes of this run that may still be alive."""
-        return self.cgroup.pids() if self.cgroup else []
-
-    def oom_killed(self) -> bool:
-        """True when the run's memory limit killed one of its processes."""
-        return bool(self.cgroup and self.cgroup.oom_killed())
 
     def close(self, grace_s: float) -> None:
         """Release fds and the cgroup."""

@@ -85,6 +85,20 @@ class RunCgroup:
                     time.sleep(0.01)
 
 
+class CgroupRun:
+    """What a launch with an optional cgroup can say about its run (bubblewrap and fallback)."""
+
+    cgroup: RunCgroup | None
+
+    def pids(self) -> list[int]:
+        """Processes of this run that may still be alive."""
+        return self.cgroup.pids() if self.cgroup else []
+
+    def oom_killed(self) -> bool:
+        """True when the run's memory limit killed one of its processes."""
+        return bool(self.cgroup and self.cgroup.oom_killed())
+
+
 def create(
     name: str,
     *,

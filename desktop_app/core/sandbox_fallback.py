@@ -35,7 +35,7 @@ WINDOWS = os.name == "nt"
 
 
 @dataclass
-class LauncherLaunch:
+class LauncherLaunch(sandbox_cgroup.CgroupRun):
     """One run through the launcher script (or, on Windows, straight into a job object)."""
 
     interp: Interpreter
@@ -147,14 +147,6 @@ class LauncherLaunch:
         for pid in self.pids():
             with contextlib.suppress(OSError):
                 os.kill(pid, 9)
-
-    def pids(self) -> list[int]:
-        """Processes of this run that may still be alive."""
-        return self.cgroup.pids() if self.cgroup else []
-
-    def oom_killed(self) -> bool:
-        """True when the run's memory limit killed one of its processes."""
-        return bool(self.cgroup and self.cgroup.oom_killed())
 
     def close(self, grace_s: float) -> None:
         """Release the cgroup, the report pipe and the run's folder."""
