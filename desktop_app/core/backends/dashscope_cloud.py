@@ -16,9 +16,11 @@ from desktop_app.core.backends.cancel_watch import StreamLimits, StreamWatch
 from desktop_app.core.backends.retry import RetryLater, RetryPolicy, parse_retry_after
 from desktop_app.core.backends.sse_guard import (
     MAX_EVENT_BYTES,
+    PORTAL_HINT,
     READ_BYTES,
     OversizedEvent,
     content_type,
+    not_like,
     redirect_target,
     size_text,
     split_lines,
@@ -47,7 +49,6 @@ _RETRY_STATUSES = frozenset({500, 502, 503, 504})
 _RETRY_CODES = frozenset({"InternalError", "ServiceUnavailable", "RequestTimeOut"})
 # What a 200 reply to a streamed call may be: the event stream, or JSON the SDK reads whole.
 _ANSWER_TYPES = ("text/event-stream", "application/json")
-_PORTAL_HINT = "a Wi-Fi login page or a proxy may be in the way"
 
 
 class DashScopeBackend:
@@ -233,7 +234,7 @@ class DashScopeBackend:
             target = redirect_target(response.headers.get("location"), self.base_url)
             raise BackendError(
                 f"The request to DashScope at {urlsplit(self.base_url).netloc} was redirected "
-                f"to {target}; {_PORTAL_HINT}, or the base URL is out of date."
+                f"to {target}; {PORTAL_HINT}, or the base URL is out of date."
             )
         kind = content_type(response.headers)
         if response.status_code == 200 and kind not in _ANSWER_TYPES:
@@ -244,11 +245,7 @@ class DashScopeBackend:
         return response
 
     def _not_dashscope(self, kind: str) -> BackendError:
-        sent = f"it sent {kind}" if kind else "it sent no content type"
-        return BackendError(
-            f"The server at {urlsplit(self.base_url).netloc} did not answer like DashScope "
-            f"({sent}); {_PORTAL_HINT}."
-        )
+        return not_like(urlsplit(self.base_url).netloc, "DashScope", kind)
 
     def _oversized(self, limit: int, started: bool) -> BackendError:
         size = size_text(limit)

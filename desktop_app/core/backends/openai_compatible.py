@@ -15,9 +15,11 @@ from desktop_app.core.backends.cancel_watch import StreamLimits, StreamWatch
 from desktop_app.core.backends.retry import RetryLater, RetryPolicy, parse_retry_after
 from desktop_app.core.backends.sse_guard import (
     MAX_EVENT_BYTES,
+    PORTAL_HINT,
     OversizedEvent,
     cap_lines,
     content_type,
+    not_like,
     redirect_target,
     size_text,
 )
@@ -34,7 +36,6 @@ from desktop_app.core.errors import (
 Continuation = Literal["vllm", "partial", "plain"]
 KEY_ENV = "OPENAI_API_KEY"
 NO_KEY = "EMPTY"  # what vLLM and Ollama accept when they run without --api-key
-_PORTAL_HINT = "a Wi-Fi login page or a proxy may be in the way"
 
 
 class OpenAICompatibleBackend:
@@ -249,11 +250,7 @@ class OpenAICompatibleBackend:
                     stream.close()
 
     def _not_compatible(self, kind: str) -> BackendError:
-        sent = f"it sent {kind}" if kind else "it sent no content type"
-        return BackendError(
-            f"The server at {self.host} did not answer like an OpenAI-compatible API ({sent}); "
-            f"{_PORTAL_HINT}."
-        )
+        return not_like(self.host, "an OpenAI-compatible API", kind)
 
     def _status_error(self, exc: Any, model: str) -> Exception:
         """The app's error (or a RetryLater) for an HTTP error reply."""
@@ -264,7 +261,7 @@ class OpenAICompatibleBackend:
             # Redirects are not followed: a followed 301 turns the POST into a GET.
             target = redirect_target(exc.response.headers.get("location"), self.base_url)
             return BackendError(
-                f"The request to {host} was redirected to {target}; {_PORTAL_HINT}, or the "
+                f"The request to {host} was redirected to {target}; {PORTAL_HINT}, or the "
                 "base URL is out of date."
             )
         if status == 401:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
+from desktop_app.core.errors import BackendError
+
 MAX_EVENT_BYTES = 2**20  # one server-sent event line; a real delta is a few hundred bytes
 READ_BYTES = 512  # what the SDK reads at a time: events reach the caller as soon as they arrive
 _LINE_END = re.compile(rb"\r\n|\r|\n")
@@ -59,6 +61,17 @@ def cap_lines(chunks: Iterable[bytes], limit: int = MAX_EVENT_BYTES) -> Iterator
         if line > limit:
             raise OversizedEvent(limit)
         yield chunk
+
+
+PORTAL_HINT = "a Wi-Fi login page or a proxy may be in the way"
+
+
+def not_like(host: str, service: str, kind: str) -> BackendError:
+    """The error for a reply that is not `service`'s protocol: `kind` is what it sent."""
+    sent = f"it sent {kind}" if kind else "it sent no content type"
+    return BackendError(
+        f"The server at {host} did not answer like {service} ({sent}); {PORTAL_HINT}."
+    )
 
 
 def size_text(limit: int) -> str:
