@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from desktop_app.core.history.store import HistoryStore
     from desktop_app.core.solve_request import SolveRequest
     from desktop_app.ui.answer.solve_worker import BackendsFactory
+    from desktop_app.ui.workers import Worker
 
 log = logging.getLogger(__name__)
 
@@ -329,16 +330,16 @@ class MainWindow(QMainWindow):
         """Put the whole answer's Markdown + LaTeX source on the clipboard."""
         self.answer_run.copy_source()
 
-    def export_conversation(self, target: Path | None = None) -> list[Path]:
-        """Save the open conversation as Markdown (image beside it) or a standalone web page."""
+    def export_conversation(self, target: Path | None = None) -> Worker | None:
+        """Save the open conversation as Markdown (image beside it) or a standalone web page,
+        on a worker; the status line says where it went. None when nothing is exported."""
         conversation_id = self.state.conversation_id
         if self._store is None or conversation_id is None:
             self._set_status(self.tr("Solve or open a problem first; then it can be exported."))
-            return []
-        written, status = export_conversation(self, self._store, conversation_id, target)
-        if status:
-            self._set_status(status)
-        return written
+            return None
+        return export_conversation(
+            self, self._store, conversation_id, target, lambda _paths, s: self._set_status(s)
+        )
 
     def unload_local_models(self) -> None:
         """Free the GPU (or RAM) the local models hold; they load again on the next question."""

@@ -69,13 +69,38 @@ def test_export_writes_markdown_and_a_standalone_page(
     lab_window.solve_action.trigger()
     qtbot.waitUntil(lambda: "Final answer" in lab_window.status_label.text(), timeout=20000)
     qtbot.waitUntil(lambda: not lab_window.stop_action.isEnabled(), timeout=5000)
-    written = lab_window.export_conversation(tmp_path / "half.md")
-    assert written == [tmp_path / "half.md"]
+    assert exported(qtbot, lab_window, tmp_path / "half.md") == [tmp_path / "half.md"]
     assert "\\boxed{\\frac{1}{4}}" in (tmp_path / "half.md").read_text(encoding="utf-8")
-    (page,) = lab_window.export_conversation(tmp_path / "half.html")
+    assert lab_window.status_label.text() == f"Exported to {tmp_path / 'half.md'}."
+    (page,) = exported(qtbot, lab_window, tmp_path / "half.html")
     html = page.read_text(encoding="utf-8")
     assert "Halve one half." in html
     assert "<script src=" not in html
+
+
+def exported(qtbot: Any, window: Any, target: Path) -> list[Path]:
+    """What the window's export wrote to `target`, the writing done on its worker (the
+    window answers meanwhile)."""
+    paths: list[Path] = []
+    worker = window.export_conversation(target)
+    worker.returned.connect(paths.extend)
+    with qtbot.waitSignal(worker.finished, timeout=30000):
+        pass
+    return paths
+
+
+def test_an_export_that_cannot_be_written_says_why(
+    qtbot: Any, lab_window: Any, tmp_path: Path
+) -> None:
+    """GIVEN a solved problem WHEN exported into a folder that does not exist THEN the status
+    line says the export failed and why, and nothing is written."""
+    lab_window.server.script_text("$\\boxed{2}$")
+    lab_window.question_edit.setPlainText("1 + 1")
+    lab_window.solve_action.trigger()
+    qtbot.waitUntil(lambda: "Final answer" in lab_window.status_label.text(), timeout=20000)
+    qtbot.waitUntil(lambda: not lab_window.stop_action.isEnabled(), timeout=5000)
+    assert exported(qtbot, lab_window, tmp_path / "missing" / "x.md") == []
+    assert lab_window.status_label.text() == "The export failed: No such file or directory."
 
 
 def test_first_run_greets_then_the_answer_view_returns(
