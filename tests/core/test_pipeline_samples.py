@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from desktop_app.core.backends.base import ChatMessage, Sampling
-from desktop_app.core.errors import BackendError, Cancelled
+from desktop_app.core.errors import BackendError
 from desktop_app.core.events import (
     AnswerDelta,
     Event,
@@ -21,38 +21,10 @@ from desktop_app.core.events import (
 )
 from desktop_app.core.pipeline import Backends, SolveRequest, run_pipeline
 from desktop_app.core.sandbox import SandboxResult
+from tests.fakes.solvers import ScriptedSolver
 
 
-class Sampler:
-    """A solver that hands out scripted solutions, one per call, from any thread."""
-
-    def __init__(self, answers: Sequence[str | Exception]) -> None:
-        self._answers = list(answers)
-        self._lock = threading.Lock()
-        self.samplings: list[Sampling | None] = []
-
-    def read(self, image_png: bytes, prompt: str, cancel: threading.Event) -> Iterator[str]:
-        yield "unused"
-
-    def solve(
-        self,
-        messages: list[ChatMessage],
-        cancel: threading.Event,
-        *,
-        stop: Sequence[str] = (),
-        sampling: Sampling | None = None,
-    ) -> Iterator[str]:
-        with self._lock:
-            answer = self._answers.pop(0)
-            self.samplings.append(sampling)
-        if cancel.is_set():
-            raise Cancelled()
-        if isinstance(answer, Exception):
-            raise answer
-        yield answer
-
-
-def run(request: SolveRequest, solver: Sampler, **options: object) -> list[Event]:
+def run(request: SolveRequest, solver: ScriptedSolver, **options: object) -> list[Event]:
     backends = Backends(lambda: solver, lambda: solver, "reader", "solver")
     return list(run_pipeline(request, backends, threading.Event(), **options))  # type: ignore[arg-type]
 
@@ -67,7 +39,7 @@ def test_four_samples_vote_and_the_majority_is_checked() -> None:
         "As a decimal $\\boxed{0.5}$",
         "I give up.",
     ]
-    solver = Sampler(solutions)
+    solver = ScriptedSolver(solutions)
     events = run(SolveRequest(question="Compute $\\frac{2}{4}$.", samples=4), solver)
     kinds = [type(e) for e in events]
     assert kinds[0] is StageStarted
@@ -107,7 +79,7 @@ def test_four_samples_vote_and_the_majority_is_checked() -> None:
 def test_a_wrong_majority_is_the_one_verified_and_contradicted() -> None:
     """GIVEN 3 samples saying x = 3 and 1 saying x = 2 for x + 1 = 3 THEN the majority x = 3
     is the final answer, and the check contradicts it."""
-    solver = Sampler(["$\\boxed{3}$", "$\\boxed{2}$", "$\\boxed{3}$", "$\\boxed{x=3}$"])
+    solver = ScriptedSolver(["$\\boxed{3}$", "$\\boxed{2}$", "$\\boxed{3}$", "$\\boxed{x=3}$"])
     events = run(SolveRequest(question="Solve $x + 1 = 3$.", samples=4), solver)
     final = next(e for e in events if isinstance(e, FinalAnswer))
     assert final.answer in ("3", "x=3")  # the first of the three, whichever came first
@@ -116,7 +88,7 @@ def test_a_wrong_majority_is_the_one_verified_and_contradicted() -> None:
 
 def test_a_failed_sample_is_dropped_and_the_rest_vote() -> None:
     """GIVEN one of 4 samples failing THEN a notice, and the vote is out of 3."""
-    solver = Sampler(["\\boxed{4}", BackendError("Throttled."), "\\boxed{4}", "\\boxed{5}"])
+    solver = ScriptedSolver(["\\boxed{4}", BackendError("Throttled."), "\\boxed{4}", "\\boxed{5}"])
     events = run(SolveRequest(question="What is $2+2$?", samples=4), solver)
     assert any(isinstance(e, Notice) and "1 of 4 samples failed" in e.message for e in events)
     final = next(e for e in events if isinstance(e, FinalAnswer))
@@ -126,7 +98,7 @@ def test_a_failed_sample_is_dropped_and_the_rest_vote() -> None:
 
 def test_all_samples_failing_fails_the_run_with_the_first_error() -> None:
     """GIVEN every sample failing THEN the run fails with the first error, exit code 5."""
-    solver = Sampler([BackendError("Down."), BackendError("Down too.")])
+    solver = ScriptedSolver([BackendError("Down."), BackendError("Down too.")])
     events = run(SolveRequest(question="What is $2+2$?", samples=2), solver)
     assert events[-1] == Failed("Down.", 5, "solver")
     assert not any(isinstance(e, SamplesVoted | AnswerDelta) for e in events)
@@ -134,7 +106,7 @@ def test_all_samples_failing_fails_the_run_with_the_first_error() -> None:
 
 def test_samples_without_any_answer_still_show_the_first() -> None:
     """GIVEN no sample with a boxed answer THEN the first is the answer, and no final event."""
-    solver = Sampler(["Hmm.", "Unclear."])
+    solver = ScriptedSolver(["Hmm.", "Unclear."])
     events = run(SolveRequest(question="Prove it.", samples=2), solver)
     assert AnswerDelta("Hmm.") in events
     voted = next(e for e in events if isinstance(e, SamplesVoted))
@@ -147,7 +119,7 @@ def test_tir_samples_each_run_code_and_the_majority_keeps_its_output() -> None:
     """GIVEN TIR and 2 samples THEN each sample's code runs, and the answer shown is the
     majority sample with its own code output."""
 
-    class TirSampler(Sampler):
+    class TirSolver(ScriptedSolver):
         def solve(
             self, messages: list[ChatMessage], *args: object, **kwargs: object
         ) -> Iterator[str]:
@@ -158,7 +130,7 @@ def test_tir_samples_each_run_code_and_the_majority_keeps_its_output() -> None:
             else:
                 yield "```python\nprint(2 + 2)\n```"
 
-    solver = TirSampler([])
+    solver = TirSolver([])
     ran: list[str] = []
 
     def runner(source: str, cancel: threading.Event) -> SandboxResult:
@@ -178,7 +150,7 @@ def test_tir_samples_each_run_code_and_the_majority_keeps_its_output() -> None:
 
 def test_one_sample_is_the_plain_greedy_stream() -> None:
     """GIVEN samples=1 THEN no sampling: streamed deltas, greedy, no vote in the final event."""
-    solver = Sampler(["\\boxed{4}"])
+    solver = ScriptedSolver(["\\boxed{4}"])
     events = run(SolveRequest(question="What is $2+2$?"), solver)
     assert solver.samplings == [None]
     assert not any(isinstance(e, SampleProgress | SamplesVoted) for e in events)

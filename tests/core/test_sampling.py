@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from desktop_app.core.sampling import MAX_PARALLEL_CODE_RUNS, check_samples, run
 from desktop_app.core.sandbox import SandboxResult
 from tests.fakes.dashscope_server import FakeDashScope
 from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.solvers import ScriptedSolver
 from tests.threads import wait_threads_gone
 
 QUESTION: list[ChatMessage] = [{"role": "user", "content": "Solve 2x + 3 = 7."}]
@@ -48,38 +49,6 @@ def timed(run: Callable[[], object]) -> float:
     started = time.monotonic()
     run()
     return time.monotonic() - started
-
-
-class Scripted:
-    """A solver that answers from a list (thread-safe) and records how it was asked."""
-
-    def __init__(self, answers: Sequence[str | Exception], delay: float = 0.0) -> None:
-        self._answers = list(answers)
-        self._lock = threading.Lock()
-        self.delay = delay
-        self.samplings: list[Sampling | None] = []
-        self.stops: list[tuple[str, ...]] = []
-
-    def solve(
-        self,
-        messages: list[ChatMessage],
-        cancel: threading.Event,
-        *,
-        stop: Sequence[str] = (),
-        sampling: Sampling | None = None,
-    ) -> Iterator[str]:
-        with self._lock:
-            answer = self._answers.pop(0)
-            self.samplings.append(sampling)
-            self.stops.append(tuple(stop))
-        deadline = time.monotonic() + self.delay
-        while time.monotonic() < deadline:
-            if cancel.is_set():
-                raise Cancelled()
-            time.sleep(0.01)
-        if isinstance(answer, Exception):
-            raise answer
-        yield answer
 
 
 def test_openai_samples_run_concurrently_with_qwens_recipe() -> None:
@@ -145,7 +114,7 @@ def test_greedy_requests_carry_no_sampling_parameters() -> None:
 def test_progress_counts_samples_as_they_finish() -> None:
     """GIVEN samples finishing at different times THEN progress rises one by one to all."""
 
-    class Staggered(Scripted):
+    class Staggered(ScriptedSolver):
         def __init__(self) -> None:
             super().__init__(["\\boxed{1}"] * 3)
             self.calls = 0
@@ -164,7 +133,7 @@ def test_progress_counts_samples_as_they_finish() -> None:
 
 def test_failed_samples_are_dropped_with_a_notice() -> None:
     """GIVEN one of three samples failing THEN two come back and a notice says why."""
-    solver = Scripted(["\\boxed{2}", BackendError("The server failed."), "\\boxed{2}"])
+    solver = ScriptedSolver(["\\boxed{2}", BackendError("The server failed."), "\\boxed{2}"])
     events, texts = drain(run_samples(solver, QUESTION, 3, threading.Event()))
     assert texts == ["\\boxed{2}", "\\boxed{2}"]
     notices = [e for e in events if isinstance(e, Notice)]
@@ -177,14 +146,14 @@ def test_failed_samples_are_dropped_with_a_notice() -> None:
 
 def test_all_samples_failing_raises_the_first_error() -> None:
     """GIVEN every sample failing THEN the first error is raised."""
-    solver = Scripted([BackendError("First."), BackendError("Second.")])
+    solver = ScriptedSolver([BackendError("First."), BackendError("Second.")])
     with pytest.raises(BackendError, match="First"):
         drain(run_samples(solver, QUESTION, 2, threading.Event()))
 
 
 def test_cancel_stops_every_sample_at_once() -> None:
     """GIVEN 8 slow samples WHEN cancelled THEN all stop within a moment and Cancelled."""
-    solver = Scripted(["\\boxed{1}"] * 8, delay=30)
+    solver = ScriptedSolver(["\\boxed{1}"] * 8, delay=30)
     cancel = threading.Event()
     threading.Timer(0.3, cancel.set).start()
     started = time.monotonic()
@@ -195,7 +164,7 @@ def test_cancel_stops_every_sample_at_once() -> None:
 
 def test_closing_the_stream_stops_the_samples() -> None:
     """GIVEN a consumer that stops listening WHEN it closes the events THEN no sample runs on."""
-    solver = Scripted(["\\boxed{1}"] * 4, delay=30)
+    solver = ScriptedSolver(["\\boxed{1}"] * 4, delay=30)
     events = run_samples(solver, QUESTION, 4, threading.Event())
     assert next(events) == SampleProgress(0, 4)
     started = time.monotonic()
@@ -209,7 +178,7 @@ def test_out_of_range_counts_are_refused(n: int) -> None:
     with pytest.raises(UsageError, match="from 1 to 16"):
         check_samples(n)
     with pytest.raises(UsageError):
-        drain(run_samples(Scripted([]), QUESTION, n, threading.Event()))
+        drain(run_samples(ScriptedSolver([]), QUESTION, n, threading.Event()))
 
 
 def test_tir_samples_run_their_own_loops_with_bounded_sandboxes() -> None:
@@ -230,7 +199,7 @@ def test_tir_samples_run_their_own_loops_with_bounded_sandboxes() -> None:
             running -= 1
         return SandboxResult(output=source.split("(")[1].rstrip(")"), status="ok")
 
-    class Coder(Scripted):
+    class Coder(ScriptedSolver):
         def solve(self, messages: list[ChatMessage], *args: Any, **kwargs: Any) -> Iterator[str]:
             with self._lock:
                 self.samplings.append(kwargs.get("sampling"))
