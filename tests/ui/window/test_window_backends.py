@@ -69,24 +69,29 @@ def test_export_writes_markdown_and_a_standalone_page(
     lab_window.solve_action.trigger()
     qtbot.waitUntil(lambda: "Final answer" in lab_window.status_label.text(), timeout=20000)
     qtbot.waitUntil(lambda: not lab_window.stop_action.isEnabled(), timeout=5000)
-    assert exported(qtbot, lab_window, tmp_path / "half.md") == [tmp_path / "half.md"]
-    assert "\\boxed{\\frac{1}{4}}" in (tmp_path / "half.md").read_text(encoding="utf-8")
-    assert lab_window.status_label.text() == f"Exported to {tmp_path / 'half.md'}."
-    (page,) = exported(qtbot, lab_window, tmp_path / "half.html")
+    out = tmp_path / "out"
+    out.mkdir()
+    markdown, page = out / "half.md", out / "half.html"
+    assert exported(qtbot, lab_window, markdown) == f"Exported to {markdown}."
+    assert list(out.iterdir()) == [markdown]  # no image, no plot: the .md alone
+    assert "\\boxed{\\frac{1}{4}}" in markdown.read_text(encoding="utf-8")
+    assert exported(qtbot, lab_window, page) == f"Exported to {page}."
     html = page.read_text(encoding="utf-8")
     assert "Halve one half." in html
     assert "<script src=" not in html
 
 
-def exported(qtbot: Any, window: Any, target: Path) -> list[Path]:
-    """What the window's export wrote to `target`, the writing done on its worker (the
-    window answers meanwhile)."""
-    paths: list[Path] = []
-    worker = window.export_conversation(target)
-    worker.returned.connect(paths.extend)
-    with qtbot.waitSignal(worker.finished, timeout=30000):
-        pass
-    return paths
+def exported(qtbot: Any, window: Any, target: Path) -> str:
+    """The status line once the window's export to `target` has ended (the file is written on
+    a worker; the window answers meanwhile)."""
+    window.export_conversation(target)
+
+    def ended() -> bool:
+        text = window.status_label.text()
+        return text == f"Exported to {target}." or text.startswith("The export failed")
+
+    qtbot.waitUntil(ended, timeout=30000)
+    return str(window.status_label.text())
 
 
 def test_an_export_that_cannot_be_written_says_why(
@@ -99,8 +104,9 @@ def test_an_export_that_cannot_be_written_says_why(
     lab_window.solve_action.trigger()
     qtbot.waitUntil(lambda: "Final answer" in lab_window.status_label.text(), timeout=20000)
     qtbot.waitUntil(lambda: not lab_window.stop_action.isEnabled(), timeout=5000)
-    assert exported(qtbot, lab_window, tmp_path / "missing" / "x.md") == []
-    assert lab_window.status_label.text() == "The export failed: No such file or directory."
+    status = exported(qtbot, lab_window, tmp_path / "missing" / "x.md")
+    assert status == "The export failed: No such file or directory."
+    assert not (tmp_path / "missing").exists()
 
 
 def test_first_run_greets_then_the_answer_view_returns(
